@@ -1,3 +1,47 @@
-fn main() {
-    println!("Hello, world!");
+//! The `vtts` command: parse, check, run, and turn errors into exit codes.
+
+mod cli;
+mod commands;
+mod input;
+mod options;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::options::{Task, UsageError};
+
+fn run() -> Result<()> {
+    let cli = Cli::parse();
+    match Task::from_cli(cli, std::io::stdout().is_terminal())? {
+        Task::Speak(options) => commands::speak::run(options),
+        Task::Phonemize(options) => commands::phonemize::run(options),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped listening (`vtts ... | head -c 100`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("vtts: error: {error:#}");
+            if error.chain().any(|cause| cause.is::<UsageError>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

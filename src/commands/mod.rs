@@ -1,0 +1,4 @@
+//! What each `vtts` command does, on top of the library's pipeline.
+
+pub mod phonemize;
+pub mod speak;

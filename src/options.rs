@@ -1,0 +1,215 @@
+//! Validated options: what the parsed command line means, checked once at the
+//! edge so the rest of the program can trust it.
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, InputArgs, PhonemizeArgs, SpeakArgs};
+use crate::input::Source;
+
+/// A mistake in how vtts was called; exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What vtts was asked to do.
+#[derive(Debug)]
+pub enum Task {
+    Speak(SpeakOptions),
+    Phonemize(PhonemizeOptions),
+}
+
+#[derive(Debug)]
+pub struct SpeakOptions {
+    pub sources: Vec<Source>,
+    pub model: PathBuf,
+    pub config: Option<PathBuf>,
+    pub output: Output,
+    pub length_scale: Option<f32>,
+    pub noise_scale: Option<f32>,
+    pub noise_w: Option<f32>,
+    pub speaker: Option<String>,
+    pub sentence_silence: f32,
+    pub quiet: bool,
+}
+
+#[derive(Debug)]
+pub struct PhonemizeOptions {
+    pub sources: Vec<Source>,
+    /// The voice config whose id map to use; Piper's standard map when absent.
+    pub config: Option<PathBuf>,
+}
+
+/// Where audio goes and in which format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub destination: Destination,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    File(PathBuf),
+    Stdout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Wav,
+    Raw,
+}
+
+impl Task {
+    /// Checks the command line; `stdout_is_terminal` decides where audio goes by default.
+    pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Self, UsageError> {
+        match cli.command {
+            Some(Command::Phonemize(args)) => Ok(Task::Phonemize(phonemize_options(args))),
+            None => speak_options(cli.speak, stdout_is_terminal).map(Task::Speak),
+        }
+    }
+}
+
+fn sources(input: InputArgs) -> Vec<Source> {
+    let mut sources = Vec::new();
+    if !input.text.is_empty() {
+        sources.push(Source::Text(input.text.join(" ")));
+    }
+    sources.extend(input.files.into_iter().map(|path| {
+        if path.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(path)
+        }
+    }));
+    if sources.is_empty() {
+        sources.push(Source::Stdin);
+    }
+    sources
+}
+
+fn config_path(model: Option<PathBuf>, config: Option<PathBuf>) -> Option<PathBuf> {
+    config.or_else(|| {
+        model.map(|model| {
+            let mut path = model.into_os_string();
+            path.push(".json");
+            PathBuf::from(path)
+        })
+    })
+}
+
+fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
+    PhonemizeOptions {
+        sources: sources(args.input),
+        config: config_path(args.model, args.config),
+    }
+}
+
+fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
+    let model = args.voice.model.ok_or_else(|| {
+        UsageError(
+            "no voice given: pass -m path/to/voice.onnx or set VTTS_MODEL \
+             (Vietnamese Piper voices: vi_VN-vais1000-medium, vi_VN-25hours_single-low, \
+             vi_VN-vivos-x_low from the rhasspy/piper-voices collection; see the README)"
+                .to_string(),
+        )
+    })?;
+    let format = if args.raw { Format::Raw } else { Format::Wav };
+    let destination = match args.output {
+        Some(path) if path.as_os_str() == "-" => Destination::Stdout,
+        Some(path) => Destination::File(path),
+        None if stdout_is_terminal => {
+            return Err(UsageError(
+                "standard output is a terminal, not a place for audio: \
+                 choose an output with -o FILE.wav, or redirect it (vtts ... > out.wav, vtts ... | aplay)"
+                    .to_string(),
+            ));
+        }
+        None => Destination::Stdout,
+    };
+    let length_scale = args
+        .length_scale
+        .or_else(|| args.speed.map(|speed| speed.length_scale()));
+    Ok(SpeakOptions {
+        sources: sources(args.input),
+        model,
+        config: args.voice.config,
+        output: Output {
+            destination,
+            format,
+        },
+        length_scale,
+        noise_scale: args.noise_scale,
+        noise_w: args.noise_w,
+        speaker: args.speaker,
+        sentence_silence: args.sentence_silence,
+        quiet: args.quiet,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn speak(args: &[&str], terminal: bool) -> Result<SpeakOptions, UsageError> {
+        let cli = Cli::try_parse_from(std::iter::once("vtts").chain(args.iter().copied())).unwrap();
+        match Task::from_cli(cli, terminal)? {
+            Task::Speak(options) => Ok(options),
+            Task::Phonemize(_) => panic!("expected speak"),
+        }
+    }
+
+    #[test]
+    fn text_arguments_are_joined_and_come_before_files() {
+        let options = speak(
+            &["-m", "v.onnx", "xin", "chào", "-f", "a.txt", "-f", "-"],
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            options.sources,
+            vec![
+                Source::Text("xin chào".into()),
+                Source::File("a.txt".into()),
+                Source::Stdin
+            ]
+        );
+    }
+
+    #[test]
+    fn without_text_or_files_stdin_is_read() {
+        assert_eq!(
+            speak(&["-m", "v.onnx"], false).unwrap().sources,
+            vec![Source::Stdin]
+        );
+    }
+
+    #[test]
+    fn a_terminal_is_not_an_audio_output() {
+        let error = speak(&["-m", "v.onnx", "xin chào"], true).unwrap_err();
+        assert!(error.0.contains("-o FILE.wav"), "{error}");
+    }
+
+    #[test]
+    fn dash_means_stdout_even_on_a_terminal() {
+        let options = speak(&["-m", "v.onnx", "-o", "-", "x"], true).unwrap();
+        assert_eq!(options.output.destination, Destination::Stdout);
+    }
+
+    #[test]
+    fn length_scale_overrides_the_speed_preset() {
+        let options = speak(
+            &["-m", "v", "--speed", "fast", "--length-scale", "2", "x"],
+            false,
+        )
+        .unwrap();
+        assert_eq!(options.length_scale, Some(2.0));
+        let options = speak(&["-m", "v", "--speed", "fast", "x"], false).unwrap();
+        assert_eq!(options.length_scale, Some(0.6));
+    }
+
+    #[test]
+    fn a_voice_is_required_to_speak() {
+        let error = speak(&["x"], false).unwrap_err();
+        assert!(error.0.contains("-m"), "{error}");
+    }
+}

@@ -1,0 +1,147 @@
+//! The synthesis pipeline every front end shares: text in, one audio chunk per
+//! sentence out, produced lazily so the first sentence can play (or stream, or
+//! be written) while the next is being synthesised.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::audio::{self, AudioSink};
+use crate::text::{self, Sentence};
+use crate::voice::{Scales, SpeakerId, Voice};
+
+/// How to speak: the model's scales and, for multi-speaker voices, who speaks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SynthesisOptions {
+    pub scales: Scales,
+    pub speaker: SpeakerId,
+}
+
+impl SynthesisOptions {
+    /// The voice's own recommended settings, first speaker.
+    pub fn for_voice(voice: &Voice) -> Self {
+        Self {
+            scales: voice.config().inference.into(),
+            speaker: SpeakerId::default(),
+        }
+    }
+}
+
+/// The audio of one sentence.
+#[derive(Debug, Clone)]
+pub struct AudioChunk {
+    /// The sentence as written.
+    pub text: String,
+    /// Its phonemes, one codepoint each.
+    pub phonemes: String,
+    /// The ids the model read.
+    pub ids: Vec<i64>,
+    /// Phonemes left out because the voice has no id for them.
+    pub missing: Vec<char>,
+    /// 16-bit mono samples at `sample_rate`, peak-normalised.
+    pub samples: Vec<i16>,
+    pub sample_rate: u32,
+    /// Time spent in the model for this sentence.
+    pub inference_time: Duration,
+}
+
+impl AudioChunk {
+    /// Length of the audio.
+    pub fn duration(&self) -> Duration {
+        Duration::from_secs_f64(self.samples.len() as f64 / f64::from(self.sample_rate))
+    }
+}
+
+impl Voice {
+    /// Speaks `text`: yields one [`AudioChunk`] per sentence, synthesising each
+    /// only when it is asked for.
+    pub fn synthesize(&self, text: &str, options: SynthesisOptions) -> Chunks<'_> {
+        Chunks {
+            voice: self,
+            options,
+            sentences: text::sentences(text).into_iter(),
+        }
+    }
+
+    /// Synthesises one sentence.
+    pub fn synthesize_sentence(
+        &self,
+        sentence: &Sentence,
+        options: SynthesisOptions,
+    ) -> Option<Result<AudioChunk>> {
+        let phonemized = text::phonemize_sentence(sentence)?;
+        let ids = self
+            .config()
+            .phoneme_id_map
+            .sentence_ids(phonemized.phonemes.chars());
+        let started = Instant::now();
+        let raw = match self.infer(&ids.ids, options.scales, options.speaker) {
+            Ok(raw) => raw,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Ok(AudioChunk {
+            text: phonemized.text,
+            phonemes: phonemized.phonemes,
+            ids: ids.ids,
+            missing: ids.missing,
+            samples: audio::to_pcm16(&raw),
+            sample_rate: self.sample_rate(),
+            inference_time: started.elapsed(),
+        }))
+    }
+}
+
+/// The lazy stream of sentence audio returned by [`Voice::synthesize`].
+pub struct Chunks<'v> {
+    voice: &'v Voice,
+    options: SynthesisOptions,
+    sentences: std::vec::IntoIter<Sentence>,
+}
+
+impl Chunks<'_> {
+    /// Sentences not yet synthesised (some may turn out to have nothing to say).
+    pub fn remaining(&self) -> usize {
+        self.sentences.len()
+    }
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Result<AudioChunk>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.sentences
+            .by_ref()
+            .find_map(|sentence| self.voice.synthesize_sentence(&sentence, self.options))
+    }
+}
+
+/// What was written by [`write_chunks`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Written {
+    pub sentences: usize,
+    pub samples: usize,
+}
+
+/// Writes chunks to a sink in order, with `silence` samples between sentences,
+/// calling `each` after every chunk (for progress and warnings).
+pub fn write_chunks(
+    chunks: impl IntoIterator<Item = Result<AudioChunk>>,
+    sink: &mut dyn AudioSink,
+    silence: usize,
+    written: &mut Written,
+    mut each: impl FnMut(&AudioChunk),
+) -> Result<()> {
+    let gap = vec![0i16; silence];
+    for chunk in chunks {
+        let chunk = chunk?;
+        if written.sentences > 0 && silence > 0 {
+            sink.write(&gap)?;
+            written.samples += silence;
+        }
+        sink.write(&chunk.samples)?;
+        written.sentences += 1;
+        written.samples += chunk.samples.len();
+        each(&chunk);
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! A Piper voice: its config and one ONNX Runtime session, reused for every sentence.
+
+pub mod config;
+pub mod ids;
+pub mod runtime;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use ort::session::Session;
+use ort::value::Tensor;
+
+pub use config::{InferenceDefaults, VoiceConfig};
+pub use ids::PhonemeIdMap;
+
+/// The three scales a Piper model takes, in the order of its `scales` input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scales {
+    /// Variation of the generated audio (0 = deterministic).
+    pub noise_scale: f32,
+    /// Phoneme duration: above 1 is slower, below 1 faster.
+    pub length_scale: f32,
+    /// Variation of phoneme durations (0 = deterministic).
+    pub noise_w: f32,
+}
+
+impl From<InferenceDefaults> for Scales {
+    fn from(d: InferenceDefaults) -> Self {
+        Self {
+            noise_scale: d.noise_scale,
+            length_scale: d.length_scale,
+            noise_w: d.noise_w,
+        }
+    }
+}
+
+/// A speaker of a multi-speaker voice, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SpeakerId(pub i64);
+
+/// A loaded voice, ready to turn phoneme ids into audio.
+pub struct Voice {
+    name: String,
+    config: VoiceConfig,
+    // ONNX Runtime runs are thread-safe, but the `ort` API asks for `&mut`;
+    // the lock is held only for the length of one sentence.
+    session: Mutex<Session>,
+    takes_speaker: bool,
+}
+
+impl std::fmt::Debug for Voice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Voice").field("name", &self.name).finish()
+    }
+}
+
+impl Voice {
+    /// Loads `model` (a Piper `.onnx` file) with its config, by default `model` + `.json`.
+    pub fn load(model: &Path, config: Option<&Path>) -> Result<Self> {
+        let config_path = config.map(Path::to_path_buf).unwrap_or_else(|| {
+            let mut path = model.as_os_str().to_owned();
+            path.push(".json");
+            PathBuf::from(path)
+        });
+        if !model.is_file() {
+            bail!(
+                "voice model {} does not exist or is not a file",
+                model.display()
+            );
+        }
+        let config = VoiceConfig::from_file(&config_path)?;
+        let environment = runtime::environment()?;
+        let session = Session::builder(environment)
+            .and_then(|mut builder| builder.commit_from_file(model))
+            .with_context(|| format!("loading voice model {}", model.display()))?;
+        let input_names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
+        for required in ["input", "input_lengths", "scales"] {
+            if !input_names.contains(&required) {
+                bail!(
+                    "voice model {} has no input {required:?}: not a Piper voice (inputs: {input_names:?})",
+                    model.display()
+                );
+            }
+        }
+        let takes_speaker = input_names.contains(&"sid");
+        let name = model
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .map(|n| n.strip_suffix(".onnx").unwrap_or(&n).to_string())
+            .unwrap_or_default();
+        Ok(Self {
+            name,
+            config,
+            session: Mutex::new(session),
+            takes_speaker,
+        })
+    }
+
+    /// The voice's name: its model file name without `.onnx`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn config(&self) -> &VoiceConfig {
+        &self.config
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.config.sample_rate
+    }
+
+    /// Finds a speaker by name or by number.
+    pub fn speaker(&self, name_or_id: &str) -> Result<SpeakerId> {
+        if let Some(&id) = self.config.speakers.get(name_or_id) {
+            return Ok(SpeakerId(id));
+        }
+        match name_or_id.parse::<i64>() {
+            Ok(id) if (0..i64::from(self.config.num_speakers)).contains(&id) => Ok(SpeakerId(id)),
+            _ => {
+                let names: Vec<&str> = self.config.speakers.keys().map(String::as_str).collect();
+                let known = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or one of: {}", names.join(", "))
+                };
+                bail!(
+                    "unknown speaker {name_or_id:?}: voice {} has {} speaker(s); use a number from 0 to {}{known}",
+                    self.name,
+                    self.config.num_speakers,
+                    self.config.num_speakers - 1
+                )
+            }
+        }
+    }
+
+    /// Runs the model on one sentence's ids and returns its raw audio samples.
+    pub fn infer(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Vec<f32>> {
+        let len = ids.len();
+        let input = Tensor::from_array(([1usize, len], ids.to_vec()))?;
+        let lengths = Tensor::from_array(([1usize], vec![len as i64]))?;
+        let scales = Tensor::from_array((
+            [3usize],
+            vec![scales.noise_scale, scales.length_scale, scales.noise_w],
+        ))?;
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let outputs = if self.takes_speaker {
+            let sid = Tensor::from_array(([1usize], vec![speaker.0]))?;
+            session.run(ort::inputs![
+                "input" => input, "input_lengths" => lengths, "scales" => scales, "sid" => sid
+            ])
+        } else {
+            session.run(ort::inputs![
+                "input" => input, "input_lengths" => lengths, "scales" => scales
+            ])
+        }
+        .with_context(|| format!("running voice {} on {len} phoneme ids", self.name))?;
+        let (_, samples) = outputs[0]
+            .try_extract_tensor::<f32>()
+            .context("reading the voice's audio output")?;
+        Ok(samples.to_vec())
+    }
+}

@@ -1,0 +1,469 @@
+//! The `vtts` command as a user drives it: input, output, options, errors.
+
+mod common;
+
+use std::fs;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// Options that make synthesis deterministic, so outputs can be compared.
+const EXACT: [&str; 4] = ["--noise-scale", "0", "--noise-w", "0"];
+
+fn tiny() -> Command {
+    let mut command = vtts();
+    command.arg("-m").arg(voice(TINY)).args(EXACT);
+    command
+}
+
+/// Raw samples of `text` spoken by the tiny voice, deterministically.
+fn raw(text: &str, extra: &[&str]) -> Vec<i16> {
+    raw_samples(&ok(run(tiny().arg("--raw").args(extra).arg(text), b"")))
+}
+
+#[test]
+fn the_readme_example_writes_two_sentences_with_silence_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.wav");
+    let out = fs::File::create(&path).unwrap();
+    let text = "Xin chào các bạn. Hôm nay trời đẹp quá!";
+    let mut child = vtts()
+        .arg("-m")
+        .arg(voice(TINY))
+        .args(EXACT)
+        .stdin(Stdio::piped())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let bytes = fs::read(&path).unwrap();
+    let declared = u32::from_le_bytes(bytes[40..44].try_into().unwrap()) as usize;
+    assert_eq!(
+        declared,
+        bytes.len() - 44,
+        "a redirected stdout gets exact WAV sizes"
+    );
+    let (rate, samples) = read_wav(&bytes);
+    assert_eq!(rate, 22050);
+    let first = raw("Xin chào các bạn.", &[]);
+    let second = raw("Hôm nay trời đẹp quá!", &[]);
+    assert!(!first.is_empty() && !second.is_empty());
+    let mut expected = first.clone();
+    expected.extend(std::iter::repeat_n(0, 4410)); // 0.2 s at 22050 Hz
+    expected.extend(&second);
+    assert_eq!(samples.len(), expected.len());
+    assert_eq!(samples, expected);
+}
+
+#[test]
+fn a_pipe_gets_a_streaming_wav_with_the_same_audio() {
+    let piped = ok(run(
+        tiny().arg("Xin chào các bạn. Hôm nay trời đẹp quá!"),
+        b"",
+    ));
+    assert_eq!(&piped[0..4], b"RIFF");
+    assert_eq!(&piped[40..44], &[0xff; 4], "unknown length in a pipe");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("file.wav");
+    ok(run(
+        tiny()
+            .arg("-o")
+            .arg(&path)
+            .arg("Xin chào các bạn. Hôm nay trời đẹp quá!"),
+        b"",
+    ));
+    let file = fs::read(&path).unwrap();
+    assert_eq!(
+        piped[44..],
+        file[44..],
+        "same samples in a pipe and in a file"
+    );
+}
+
+#[test]
+fn raw_output_is_the_wav_data_without_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.wav");
+    ok(run(
+        tiny().arg("-o").arg(&path).arg("Trời hôm nay đẹp."),
+        b"",
+    ));
+    let (_, samples) = read_wav(&fs::read(&path).unwrap());
+    assert_eq!(raw("Trời hôm nay đẹp.", &[]), samples);
+}
+
+#[test]
+fn text_comes_from_arguments_stdin_and_files_alike() {
+    let text = "Tôi đi học.";
+    let from_args = raw(text, &[]);
+    let from_stdin = raw_samples(&ok(run(tiny().arg("--raw"), text.as_bytes())));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.txt");
+    fs::write(&file, text).unwrap();
+    let from_file = raw_samples(&ok(run(tiny().arg("--raw").arg("-f").arg(&file), b"")));
+    let from_dash = raw_samples(&ok(run(tiny().args(["--raw", "-f", "-"]), text.as_bytes())));
+    assert_eq!(from_args, from_stdin);
+    assert_eq!(from_args, from_file);
+    assert_eq!(from_args, from_dash);
+}
+
+#[test]
+fn several_words_are_joined_and_files_follow_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    fs::write(&a, "Một hai.").unwrap();
+    fs::write(&b, "Ba bốn.").unwrap();
+    let args = ["--sentence-silence", "0"];
+    let together = raw_samples(&ok(run(
+        tiny()
+            .arg("--raw")
+            .args(args)
+            .args(["Xin", "chào."])
+            .arg("-f")
+            .arg(&a)
+            .arg("-f")
+            .arg(&b),
+        b"",
+    )));
+    let mut expected = raw("Xin chào.", &args);
+    expected.extend(raw("Một hai.", &args));
+    expected.extend(raw("Ba bốn.", &args));
+    assert_eq!(together, expected);
+}
+
+#[test]
+fn sentence_silence_sets_the_gap() {
+    let one = raw("Một.", &[]);
+    let two = raw("Hai.", &[]);
+    let gapped = raw("Một. Hai.", &["--sentence-silence", "0.5"]);
+    assert_eq!(gapped.len(), one.len() + 11025 + two.len());
+    assert!(gapped[one.len()..one.len() + 11025].iter().all(|&s| s == 0));
+}
+
+#[test]
+fn slower_presets_give_longer_audio() {
+    let text = "Hôm nay trời đẹp quá, chúng ta đi chơi nhé.";
+    let lengths: Vec<usize> = ["very_slow", "slow", "normal", "fast", "very_fast"]
+        .iter()
+        .map(|speed| raw(text, &["--speed", speed]).len())
+        .collect();
+    assert!(
+        lengths.windows(2).all(|w| w[0] > w[1]),
+        "lengths by preset: {lengths:?}"
+    );
+    assert_eq!(raw(text, &["--length-scale", "1.2"]).len(), lengths[1]);
+}
+
+#[test]
+fn noise_makes_output_vary_and_zero_noise_repeats() {
+    let text = "Xin chào.";
+    assert_eq!(raw(text, &[]), raw(text, &[]));
+    let noisy = |_: ()| {
+        raw_samples(&ok(run(
+            vtts().arg("-m").arg(voice(TINY)).args(["--raw", text]),
+            b"",
+        )))
+    };
+    assert_ne!(
+        noisy(()),
+        noisy(()),
+        "default noise comes from the voice config"
+    );
+}
+
+#[test]
+fn speakers_of_a_multi_speaker_voice_differ() {
+    let speak = |speaker: &str| {
+        raw_samples(&ok(run(
+            vtts().arg("-m").arg(voice(TINY_MULTI)).args(EXACT).args([
+                "--raw",
+                "-s",
+                speaker,
+                "Xin chào.",
+            ]),
+            b"",
+        )))
+    };
+    let (zero, one) = (speak("0"), speak("1"));
+    assert_ne!(zero, one);
+    let config: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(voice(&format!("{TINY_MULTI}.json"))).unwrap())
+            .unwrap();
+    let (name, id) = config["speaker_id_map"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, id)| id.as_i64() == Some(1))
+        .expect("a speaker with id 1");
+    assert_eq!(id.as_i64(), Some(1));
+    assert_eq!(speak(name), one, "speakers can be chosen by name");
+}
+
+#[test]
+fn an_unknown_speaker_is_a_usage_error() {
+    let output = run(
+        vtts()
+            .arg("-m")
+            .arg(voice(TINY_MULTI))
+            .args(["-s", "99", "-o", "-", "Xin chào."]),
+        b"",
+    );
+    fails(&output, 2, "unknown speaker \"99\"");
+}
+
+#[test]
+fn output_files_are_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.wav");
+    fs::write(&path, b"old").unwrap();
+    // Invalid UTF-8 in the second file fails after the first was synthesised.
+    let good = dir.path().join("good.txt");
+    let bad = dir.path().join("bad.txt");
+    fs::write(&good, "Câu đầu tiên.").unwrap();
+    fs::write(&bad, b"C\xe2u hai.").unwrap();
+    let output = run(
+        tiny()
+            .arg("-o")
+            .arg(&path)
+            .arg("-f")
+            .arg(&good)
+            .arg("-f")
+            .arg(&bad),
+        b"",
+    );
+    fails(&output, 1, "not valid UTF-8");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        b"old",
+        "the previous file is untouched"
+    );
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 3, "no partial file is left behind: {names:?}");
+}
+
+#[test]
+fn an_unwritable_output_path_is_reported() {
+    let output = run(
+        tiny().args(["-o", "/nonexistent-dir/out.wav", "Xin chào."]),
+        b"",
+    );
+    fails(&output, 1, "cannot write /nonexistent-dir/out.wav");
+}
+
+#[test]
+fn a_directory_as_output_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(tiny().arg("-o").arg(dir.path()).arg("Xin chào."), b"");
+    fails(&output, 1, "is a directory");
+}
+
+#[test]
+fn input_file_errors_are_reported() {
+    let output = run(tiny().args(["-o", "-", "-f", "/nonexistent/in.txt"]), b"");
+    fails(&output, 1, "cannot read text file /nonexistent/in.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(tiny().args(["-o", "-", "-f"]).arg(dir.path()), b"");
+    fails(&output, 1, "is a directory, not a text file");
+}
+
+#[test]
+fn empty_or_unspeakable_input_is_an_error() {
+    let output = run(tiny().args(["-o", "-"]), b"  \n\n ");
+    fails(&output, 1, "nothing to say");
+    assert!(output.stdout.is_empty(), "nothing written for nothing said");
+    let output = run(tiny().args(["-o", "-", "... !!! ,,,"]), b"");
+    fails(&output, 1, "nothing to say");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let output = run(vtts().args(["-o", "-", "xin chào"]), b"");
+    fails(&output, 2, "no voice given");
+    let output = run(tiny().args(["--length-scale", "0", "xin"]), b"");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("outside the range"));
+    let output = run(tiny().args(["--speed", "warp", "xin"]), b"");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("very_slow"),
+        "valid presets are listed"
+    );
+}
+
+#[test]
+fn a_missing_model_is_reported() {
+    let output = run(
+        vtts().args(["-m", "/nonexistent/voice.onnx", "-o", "-", "xin"]),
+        b"",
+    );
+    fails(
+        &output,
+        1,
+        "voice model /nonexistent/voice.onnx does not exist",
+    );
+}
+
+#[test]
+fn a_voice_for_another_language_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = fs::read_to_string(voice(&format!("{TINY}.json"))).unwrap();
+    let english = config.replacen("\"voice\": \"vi\"", "\"voice\": \"en-us\"", 1);
+    assert_ne!(config, english);
+    let path = dir.path().join("en.onnx.json");
+    fs::write(&path, english).unwrap();
+    let output = run(tiny().arg("-c").arg(&path).args(["-o", "-", "xin"]), b"");
+    fails(&output, 1, "not Vietnamese");
+}
+
+#[test]
+fn a_corrupt_model_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("broken.onnx");
+    fs::write(&model, b"not an onnx model").unwrap();
+    fs::copy(
+        voice(&format!("{TINY}.json")),
+        dir.path().join("broken.onnx.json"),
+    )
+    .unwrap();
+    let output = run(vtts().arg("-m").arg(&model).args(["-o", "-", "xin"]), b"");
+    fails(&output, 1, "loading voice model");
+}
+
+#[test]
+fn a_missing_onnx_runtime_is_a_clear_error() {
+    let output = run(
+        tiny()
+            .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+            .args(["-o", "-", "xin"]),
+        b"",
+    );
+    fails(
+        &output,
+        1,
+        "ORT_DYLIB_PATH is /nonexistent/libonnxruntime.so but there is no such file",
+    );
+}
+
+#[test]
+fn an_old_onnx_runtime_is_refused_with_advice() {
+    // A stand-in library that reports version 1.20.0 through the real entry point.
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("old.c");
+    fs::write(
+        &source,
+        "typedef struct { const void *(*get_api)(unsigned); const char *(*version)(void); } Base;\n\
+         static const void *get_api(unsigned v) { (void)v; return 0; }\n\
+         static const char *version(void) { return \"1.20.0\"; }\n\
+         static const Base base = { get_api, version };\n\
+         const Base *OrtGetApiBase(void) { return &base; }\n",
+    )
+    .unwrap();
+    let library = dir.path().join("libonnxruntime.so");
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&library)
+        .arg(&source)
+        .status()
+        .expect("a C compiler");
+    assert!(status.success());
+    let output = run(
+        tiny()
+            .env("ORT_DYLIB_PATH", &library)
+            .args(["-o", "-", "xin"]),
+        b"",
+    );
+    fails(&output, 1, "1.20.0");
+    assert!(stderr(&output).contains("ONNX Runtime 1.") && stderr(&output).contains("or newer"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let text = "Hôm nay trời đẹp. ".repeat(20);
+    let mut child = tiny()
+        .args(["--raw", &text])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    use std::io::Read;
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn help_and_version_work() {
+    let help = String::from_utf8(ok(run(vtts().arg("--help"), b""))).unwrap();
+    for flag in [
+        "--model",
+        "--output",
+        "--raw",
+        "--speed",
+        "--sentence-silence",
+        "phonemize",
+    ] {
+        assert!(help.contains(flag), "--help mentions {flag}");
+    }
+    let version = String::from_utf8(ok(run(vtts().arg("--version"), b""))).unwrap();
+    assert_eq!(
+        version.trim(),
+        format!("vtts {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn phonemize_prints_one_json_line_per_sentence() {
+    let out = ok(run(
+        vtts().args(["phonemize", "Xin chào các bạn. Hôm nay trời đẹp quá!"]),
+        b"",
+    ));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["text"], "Xin chào các bạn.");
+    assert_eq!(lines[0]["phonemes"], "sˈin tʃˈaː2w kˌaːɜc bˈaː6n.");
+    let ids: Vec<i64> = lines[1]["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(&ids[..2], &[1, 0]);
+    assert_eq!(&ids[ids.len() - 2..], &[0, 2]);
+}
+
+#[test]
+fn phonemize_uses_the_voices_map_when_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(voice(&format!("{TINY}.json"))).unwrap()).unwrap();
+    config["phoneme_id_map"]["s"] = serde_json::json!([77]);
+    let path = dir.path().join("v.onnx.json");
+    fs::write(&path, config.to_string()).unwrap();
+    let out = ok(run(
+        vtts().args(["phonemize", "-c"]).arg(&path).arg("xin"),
+        b"",
+    ));
+    let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(line["ids"][2], 77);
+}

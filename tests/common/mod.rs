@@ -1,0 +1,124 @@
+//! A small harness for driving the real `vtts` binary and the reference piper-tts.
+#![allow(dead_code)] // each test file uses a different part of it
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const TINY: &str = "tests/voices/vi_VN-test-tiny.onnx";
+pub const TINY_MULTI: &str = "tests/voices/vi_VN-test-tiny_multi.onnx";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn voice(path: &str) -> PathBuf {
+    root().join(path)
+}
+
+/// The vtts binary with a clean environment: no VTTS_MODEL from the caller.
+pub fn vtts() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vtts"));
+    command.env_remove("VTTS_MODEL").current_dir(root());
+    command
+}
+
+/// Runs `command` with `stdin` as its input and returns its output.
+pub fn run(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vtts starts");
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let output = child.wait_with_output().expect("vtts runs");
+    writer.join().unwrap();
+    output
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts success and returns stdout.
+pub fn ok(output: Output) -> Vec<u8> {
+    assert!(
+        output.status.success(),
+        "vtts failed ({}): {}",
+        output.status,
+        stderr(&output)
+    );
+    output.stdout
+}
+
+/// Asserts failure with `code` and a message containing `needle`, and no panic.
+pub fn fails(output: &Output, code: i32, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "stderr: {err}");
+    assert!(err.contains(needle), "expected {needle:?} in stderr: {err}");
+    assert!(!err.contains("panicked"), "vtts panicked: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line of error expected: {err}"
+    );
+}
+
+/// A parsed 16-bit mono WAV: sample rate and samples.
+pub fn read_wav(bytes: &[u8]) -> (u32, Vec<i16>) {
+    let reader = hound::WavReader::new(std::io::Cursor::new(bytes)).expect("a valid WAV");
+    let spec = reader.spec();
+    assert_eq!(
+        (spec.channels, spec.bits_per_sample),
+        (1, 16),
+        "mono 16-bit"
+    );
+    assert_eq!(spec.sample_format, hound::SampleFormat::Int);
+    let samples = reader.into_samples().map(|s| s.unwrap()).collect();
+    (spec.sample_rate, samples)
+}
+
+/// Samples of a raw 16-bit little-endian stream.
+pub fn raw_samples(bytes: &[u8]) -> Vec<i16> {
+    assert_eq!(bytes.len() % 2, 0, "whole samples");
+    bytes
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// The Python of the reference environment made by tools/setup-venv.sh.
+pub fn reference_python() -> PathBuf {
+    let python = std::env::var_os("VTTS_REFERENCE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the piper-tts reference environment is missing: run tools/setup-venv.sh (or set VTTS_REFERENCE_PYTHON)"
+    );
+    python
+}
+
+/// Runs a reference script under tools/reference with `stdin`, returning stdout.
+pub fn reference(script: &str, args: &[&str], stdin: &[u8]) -> String {
+    let mut command = Command::new(reference_python());
+    command
+        .arg(root().join("tools/reference").join(script))
+        .args(args);
+    let output = run(&mut command, stdin);
+    assert!(
+        output.status.success(),
+        "{script} failed: {}",
+        stderr(&output)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
