@@ -467,3 +467,26 @@ fn phonemize_uses_the_voices_map_when_given_one() {
     let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(line["ids"][2], 77);
 }
+
+#[test]
+fn ort_dylib_path_chooses_the_onnx_runtime_library() {
+    // The reference environment's onnxruntime wheel carries the library.
+    let library = fs::read_dir(root().join(".venv/lib"))
+        .expect("the reference environment: run tools/setup-venv.sh")
+        .map(|python| {
+            python
+                .unwrap()
+                .path()
+                .join("site-packages/onnxruntime/capi/libonnxruntime.so.1.32.0")
+        })
+        .find(|path| path.exists())
+        .expect("onnxruntime 1.32.0 in the reference environment");
+    let bundled = raw("Xin chào.", &[]);
+    let chosen = raw_samples(&ok(run(
+        tiny()
+            .env("ORT_DYLIB_PATH", &library)
+            .args(["--raw", "Xin chào."]),
+        b"",
+    )));
+    assert_eq!(bundled, chosen);
+}

@@ -62,3 +62,39 @@ pub fn phonemize(text: &str) -> impl Iterator<Item = PhonemizedSentence> {
         .into_iter()
         .filter_map(|sentence| phonemize_sentence(&sentence))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_phonemes(text: &str) -> Vec<String> {
+        phonemize(text).map(|s| s.phonemes).collect()
+    }
+
+    #[test]
+    fn decomposed_input_reads_like_precomposed_input() {
+        let corpus = include_str!("../../tests/data/corpus.txt");
+        for line in corpus.lines().filter(|l| !l.is_empty()) {
+            let nfd: String = line.nfd().collect();
+            assert_ne!(nfd, line);
+            assert_eq!(all_phonemes(&nfd), all_phonemes(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn clauses_are_laid_out_as_piper_does() {
+        assert_eq!(
+            all_phonemes("Hà Nội, Việt Nam: đẹp; vui – buồn."),
+            vec![
+                "hˈaː2 nˈo6j, vˈiɛ6t̪ nˈaːm: ɗˈɛ6p; vˈuj; bˈuə2n."
+                    .nfd()
+                    .collect::<String>()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_of_symbols_only_is_skipped() {
+        assert_eq!(all_phonemes("Một. ☃ ☃. Hai.").len(), 2);
+    }
+}

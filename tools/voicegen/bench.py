@@ -32,6 +32,8 @@ def main() -> None:
     parser.add_argument("--ids", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--scales", default="0.667,1,0.8",
+                        help="noise_scale,length_scale,noise_w (default 0.667,1,0.8)")
     args = parser.parse_args()
 
     with open(f"{args.model}.json", encoding="utf-8") as f:
@@ -49,11 +51,12 @@ def main() -> None:
     feeds = {
         "input": ids,
         "input_lengths": np.array([ids.shape[1]], dtype=np.int64),
-        "scales": np.array([0.667, 1.0, 0.8], dtype=np.float32),
+        "scales": np.array([float(v) for v in args.scales.split(",")], dtype=np.float32),
     }
     if config["num_speakers"] > 1:
         feeds["sid"] = np.array([0], dtype=np.int64)
-    sess.run(None, feeds)  # warm-up
+    for _ in range(3):  # warm-up: the first runs are much slower
+        sess.run(None, feeds)
     times, seconds = [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
@@ -65,6 +68,7 @@ def main() -> None:
     print(json.dumps({
         "model": args.model,
         "ids": int(ids.shape[1]),
+        "scales": args.scales,
         "load_s": round(load, 3),
         "infer_ms_median": round(infer * 1000, 1),
         "audio_s_median": round(audio, 2),
