@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use vtts::synth::{DEFAULT_SENTENCE_SILENCE, Speed};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -40,6 +41,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the phonemes and ids of each sentence as JSON lines, without synthesising
     Phonemize(PhonemizeArgs),
+    /// Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page
+    Serve(ServeArgs),
 }
 
 /// Where the text comes from.
@@ -102,7 +105,7 @@ pub struct SpeakArgs {
     pub speaker: Option<String>,
 
     /// Seconds of silence between sentences [0–60]
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.2, value_parser = in_range(0.0, 60.0))]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
     pub sentence_silence: f32,
 
     /// Print nothing but errors
@@ -122,30 +125,6 @@ pub struct PhonemizeArgs {
     /// Voice config (default: the model path + .json)
     #[arg(short = 'c', long = "config", value_name = "PATH")]
     pub config: Option<PathBuf>,
-}
-
-/// The speaking rates of the original vtts service, as Piper length scales.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Speed {
-    #[value(name = "very_slow", alias = "very-slow")]
-    VerySlow,
-    Slow,
-    Normal,
-    Fast,
-    #[value(name = "very_fast", alias = "very-fast")]
-    VeryFast,
-}
-
-impl Speed {
-    pub fn length_scale(self) -> f32 {
-        match self {
-            Speed::VerySlow => 1.5,
-            Speed::Slow => 1.2,
-            Speed::Normal => 1.0,
-            Speed::Fast => 0.6,
-            Speed::VeryFast => 0.4,
-        }
-    }
 }
 
 /// A parser for a float within `min..=max`, with a message that says the range.
@@ -168,15 +147,6 @@ mod tests {
     }
 
     #[test]
-    fn speed_presets_are_the_original_services_length_scales() {
-        let scales: Vec<f32> = Speed::value_variants()
-            .iter()
-            .map(|s| s.length_scale())
-            .collect();
-        assert_eq!(scales, vec![1.5, 1.2, 1.0, 0.6, 0.4]);
-    }
-
-    #[test]
     fn out_of_range_values_are_usage_errors() {
         let error = Cli::try_parse_from(["vtts", "--length-scale", "0", "x"]).unwrap_err();
         assert_eq!(error.exit_code(), 2);
@@ -188,4 +158,54 @@ mod tests {
         let cli = Cli::try_parse_from(["vtts", "--speed", "very_slow", "x"]).unwrap();
         assert_eq!(cli.speak.speed, Some(Speed::VerySlow));
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub voice: VoiceArgs,
+
+    /// Address to listen on
+    #[arg(long, default_value = "0.0.0.0")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8888)]
+    pub port: u16,
+
+    /// Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]
+    #[arg(long, value_name = "DIR", env = "VTTS_AUDIO_DIR")]
+    pub audio_dir: Option<PathBuf>,
+
+    /// Requests synthesising at once [default: number of cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: Option<u16>,
+
+    /// Synthesis requests that may wait for a worker; more get 503
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub queue: usize,
+
+    /// Longest text accepted, in characters
+    #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_chars: u32,
+
+    /// Bound of the audio directory in MiB; least recently used files go first
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub cache_max_mb: u64,
+
+    /// Base URL of audio links behind a proxy (default: from the request's Host header)
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Access-Control-Allow-Origin of every response; empty to send none
+    #[arg(long, value_name = "ORIGIN", default_value = "*")]
+    pub cors_origin: String,
+
+    /// Seconds of silence between sentences [0–60]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
+    pub sentence_silence: f32,
+
+    /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub shutdown_timeout: u64,
 }

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod audio;
+pub mod server;
 pub mod synth;
 pub mod text;
 pub mod voice;

@@ -19,6 +19,7 @@ fn run() -> Result<()> {
     match Task::from_cli(cli, std::io::stdout().is_terminal())? {
         Task::Speak(options) => commands::speak::run(options),
         Task::Phonemize(options) => commands::phonemize::run(options),
+        Task::Serve(options) => commands::serve::run(options),
     }
 }
 

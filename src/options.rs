@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, InputArgs, PhonemizeArgs, SpeakArgs};
+use std::time::Duration;
+
+use crate::cli::{Cli, Command, InputArgs, PhonemizeArgs, ServeArgs, SpeakArgs};
 use crate::input::Source;
+use vtts::server::ServerConfig;
 
 /// A mistake in how vtts was called; exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +19,14 @@ pub struct UsageError(pub String);
 pub enum Task {
     Speak(SpeakOptions),
     Phonemize(PhonemizeOptions),
+    Serve(ServeOptions),
+}
+
+#[derive(Debug)]
+pub struct ServeOptions {
+    pub model: PathBuf,
+    pub config: Option<PathBuf>,
+    pub server: ServerConfig,
 }
 
 #[derive(Debug)]
@@ -63,6 +74,7 @@ impl Task {
     pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Self, UsageError> {
         match cli.command {
             Some(Command::Phonemize(args)) => Ok(Task::Phonemize(phonemize_options(args))),
+            Some(Command::Serve(args)) => serve_options(args).map(Task::Serve),
             None => speak_options(cli.speak, stdout_is_terminal).map(Task::Speak),
         }
     }
@@ -103,15 +115,52 @@ fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
     }
 }
 
-fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
-    let model = args.voice.model.ok_or_else(|| {
+fn required_model(model: Option<PathBuf>) -> Result<PathBuf, UsageError> {
+    model.ok_or_else(|| {
         UsageError(
             "no voice given: pass -m path/to/voice.onnx or set VTTS_MODEL \
              (Vietnamese Piper voices: vi_VN-vais1000-medium, vi_VN-25hours_single-low, \
              vi_VN-vivos-x_low from the rhasspy/piper-voices collection; see the README)"
                 .to_string(),
         )
-    })?;
+    })
+}
+
+fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
+    let workers = args.workers.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    let audio_dir = args.audio_dir.unwrap_or_else(default_audio_dir);
+    Ok(ServeOptions {
+        model: required_model(args.voice.model)?,
+        config: args.voice.config,
+        server: ServerConfig {
+            host: args.host,
+            port: args.port,
+            audio_dir,
+            workers,
+            queue: args.queue,
+            max_chars: args.max_chars as usize,
+            cache_max_bytes: args.cache_max_mb.saturating_mul(1024 * 1024),
+            public_url: args.public_url,
+            cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
+            sentence_silence: args.sentence_silence,
+            shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+        },
+    })
+}
+
+/// `$XDG_CACHE_HOME/vtts/audio`, or `~/.cache/vtts/audio`, or `./audio`.
+fn default_audio_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .map_or_else(|| PathBuf::from("audio"), |cache| cache.join("vtts/audio"))
+}
+
+fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
+    let model = required_model(args.voice.model)?;
     let format = if args.raw { Format::Raw } else { Format::Wav };
     let destination = match args.output {
         Some(path) if path.as_os_str() == "-" => Destination::Stdout,
@@ -154,7 +203,7 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("vtts").chain(args.iter().copied())).unwrap();
         match Task::from_cli(cli, terminal)? {
             Task::Speak(options) => Ok(options),
-            Task::Phonemize(_) => panic!("expected speak"),
+            _ => panic!("expected speak"),
         }
     }
 

@@ -10,6 +10,67 @@ use crate::audio::{self, AudioSink};
 use crate::text::{self, Sentence};
 use crate::voice::{Scales, SpeakerId, Voice};
 
+/// Seconds of silence between sentences unless asked otherwise, as piper-tts.
+pub const DEFAULT_SENTENCE_SILENCE: f32 = 0.2;
+
+/// The speaking rates of the original vtts service, as Piper length scales.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Speed {
+    #[value(name = "very_slow", alias = "very-slow")]
+    VerySlow,
+    Slow,
+    #[default]
+    Normal,
+    Fast,
+    #[value(name = "very_fast", alias = "very-fast")]
+    VeryFast,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 5] = [
+        Speed::VerySlow,
+        Speed::Slow,
+        Speed::Normal,
+        Speed::Fast,
+        Speed::VeryFast,
+    ];
+
+    pub fn length_scale(self) -> f32 {
+        match self {
+            Speed::VerySlow => 1.5,
+            Speed::Slow => 1.2,
+            Speed::Normal => 1.0,
+            Speed::Fast => 0.6,
+            Speed::VeryFast => 0.4,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Speed::VerySlow => "very_slow",
+            Speed::Slow => "slow",
+            Speed::Normal => "normal",
+            Speed::Fast => "fast",
+            Speed::VeryFast => "very_fast",
+        }
+    }
+}
+
+impl std::str::FromStr for Speed {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.replace('-', "_");
+        Speed::ALL
+            .into_iter()
+            .find(|speed| speed.name() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Speed::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown speed {s:?}: use one of {}", names.join(", "))
+            })
+    }
+}
+
 /// How to speak: the model's scales and, for multi-speaker voices, who speaks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SynthesisOptions {
@@ -144,4 +205,26 @@ pub fn write_chunks(
         each(&chunk);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_presets_are_the_original_services_length_scales() {
+        let scales: Vec<f32> = Speed::ALL.iter().map(|s| s.length_scale()).collect();
+        assert_eq!(scales, vec![1.5, 1.2, 1.0, 0.6, 0.4]);
+    }
+
+    #[test]
+    fn speeds_parse_by_name_and_list_the_valid_ones() {
+        assert_eq!("very_fast".parse::<Speed>(), Ok(Speed::VeryFast));
+        assert_eq!("very-slow".parse::<Speed>(), Ok(Speed::VerySlow));
+        let error = "warp".parse::<Speed>().unwrap_err();
+        assert!(
+            error.contains("very_slow, slow, normal, fast, very_fast"),
+            "{error}"
+        );
+    }
 }

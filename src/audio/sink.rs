@@ -169,9 +169,12 @@ impl AtomicFile {
         if destination.is_dir() {
             anyhow::bail!("{} is a directory", destination.display());
         }
+        // Unique per process and per file, so concurrent writers never share one.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut partial_name = std::ffi::OsString::from(".");
         partial_name.push(name);
-        partial_name.push(format!(".{}.partial", std::process::id()));
+        partial_name.push(format!(".{}-{serial}.partial", std::process::id()));
         let partial = destination.with_file_name(partial_name);
         let file = File::create(&partial)
             .with_context(|| format!("cannot write {}", destination.display()))?;

@@ -42,6 +42,7 @@ pub struct SpeakerId(pub i64);
 /// A loaded voice, ready to turn phoneme ids into audio.
 pub struct Voice {
     name: String,
+    fingerprint: String,
     config: VoiceConfig,
     // ONNX Runtime runs are thread-safe, but the `ort` API asks for `&mut`;
     // the lock is held only for the length of one sentence.
@@ -70,6 +71,7 @@ impl Voice {
             );
         }
         let config = VoiceConfig::from_file(&config_path)?;
+        let fingerprint = fingerprint(model, &config_path)?;
         let environment = runtime::environment()?;
         let session = Session::builder(environment)
             .and_then(|mut builder| builder.commit_from_file(model))
@@ -91,10 +93,16 @@ impl Voice {
             .unwrap_or_default();
         Ok(Self {
             name,
+            fingerprint,
             config,
             session: Mutex::new(session),
             takes_speaker,
         })
+    }
+
+    /// Identifies this voice's files: a hash of its config and its model's size.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The voice's name: its model file name without `.onnx`.
@@ -163,4 +171,18 @@ impl Voice {
             .context("reading the voice's audio output")?;
         Ok(samples.to_vec())
     }
+}
+
+fn fingerprint(model: &Path, config: &Path) -> Result<String> {
+    use sha1::{Digest, Sha1};
+    let model_len = std::fs::metadata(model)
+        .with_context(|| format!("reading voice model {}", model.display()))?
+        .len();
+    let config = std::fs::read(config)
+        .with_context(|| format!("reading voice config {}", config.display()))?;
+    let digest = Sha1::new()
+        .chain_update(&config)
+        .chain_update(model_len.to_le_bytes())
+        .finalize();
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -1,0 +1,163 @@
+//! The audio directory of `/tts`: WAV files named by the SHA-1 of what made
+//! them, written atomically, bounded in size by removing the least recently
+//! used files first. Several replicas may share one directory.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use sha1::{Digest, Sha1};
+
+pub struct AudioCache {
+    dir: PathBuf,
+    max_bytes: u64,
+}
+
+/// A cache key: 40 lowercase hex digits.
+pub fn key(voice_fingerprint: &str, request_fingerprint: &str) -> String {
+    let mut hasher = Sha1::new();
+    hasher.update(voice_fingerprint.as_bytes());
+    hasher.update([0]);
+    hasher.update(request_fingerprint.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether `name` is a file name the cache could have made, `<40 hex>.wav`;
+/// nothing else is ever served, so no path can leave the directory.
+pub fn is_cache_name(name: &str) -> bool {
+    name.strip_suffix(".wav").is_some_and(|hash| {
+        hash.len() == 40
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+impl AudioCache {
+    pub fn open(dir: &Path, max_bytes: u64) -> Result<Self> {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("creating the audio directory {}", dir.display()))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            max_bytes,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.wav"))
+    }
+
+    /// The file for `key` if it exists; marks it as recently used. Only
+    /// regular files count: a symbolic link planted in the directory is never
+    /// followed.
+    pub fn lookup(&self, key: &str) -> Option<PathBuf> {
+        let path = self.path(key);
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+            return None;
+        }
+        let file = fs::File::options().append(true).open(&path).ok()?;
+        let _ = file.set_modified(SystemTime::now());
+        Some(path)
+    }
+
+    /// Removes least recently used files until the directory fits its bound.
+    /// Only cache files are counted or removed.
+    pub fn trim(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_str().is_some_and(is_cache_name))
+            .filter_map(|e| {
+                let meta = e.metadata().ok()?;
+                Some((meta.modified().ok()?, meta.len(), e.path()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        if total <= self.max_bytes {
+            return;
+        }
+        files.sort();
+        for (_, len, path) in files {
+            if total <= self.max_bytes {
+                break;
+            }
+            if fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sha1_hex_and_depend_on_the_voice() {
+        let a = key("voice-a", "xin chào\0normal");
+        let b = key("voice-b", "xin chào\0normal");
+        assert!(is_cache_name(&format!("{a}.wav")));
+        assert_ne!(a, b);
+        assert_eq!(a, key("voice-a", "xin chào\0normal"));
+    }
+
+    #[test]
+    fn only_cache_names_are_cache_names() {
+        for name in [
+            "../etc/passwd",
+            "abc.wav",
+            "x.wav",
+            "%2e%2e.wav",
+            "/abs.wav",
+        ] {
+            assert!(!is_cache_name(name), "{name}");
+        }
+        assert!(!is_cache_name(&format!("{}.wav", "A".repeat(40))));
+        assert!(is_cache_name(&format!("{}.wav", "a".repeat(40))));
+    }
+
+    #[test]
+    fn symbolic_links_are_not_cache_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = AudioCache::open(dir.path(), 1 << 20).unwrap();
+        let key = "d".repeat(40);
+        std::os::unix::fs::symlink("/etc/passwd", cache.path(&key)).unwrap();
+        assert_eq!(cache.lookup(&key), None);
+    }
+
+    #[test]
+    fn trimming_removes_the_least_recently_used_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = AudioCache::open(dir.path(), 250).unwrap();
+        let base = SystemTime::now() - std::time::Duration::from_secs(100);
+        for (i, c) in ['a', 'b', 'c'].into_iter().enumerate() {
+            let path = cache.path(&c.to_string().repeat(40));
+            fs::write(&path, [0u8; 100]).unwrap();
+            let file = fs::File::options().append(true).open(&path).unwrap();
+            file.set_modified(base + std::time::Duration::from_secs(i as u64 * 10))
+                .unwrap();
+        }
+        fs::write(dir.path().join("notes.txt"), [0u8; 1000]).unwrap();
+        // Using "a" makes "b" the least recently used.
+        assert!(cache.lookup(&"a".repeat(40)).is_some());
+        cache.trim();
+        assert!(cache.path(&"a".repeat(40)).exists());
+        assert!(!cache.path(&"b".repeat(40)).exists());
+        assert!(cache.path(&"c".repeat(40)).exists());
+        assert!(
+            dir.path().join("notes.txt").exists(),
+            "other files are not touched"
+        );
+    }
+}

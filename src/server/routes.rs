@@ -1,0 +1,404 @@
+//! The endpoints: which path does what, and how each answers.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::Ordering;
+
+use serde_json::json;
+use tiny_http::{Method, Request, Response, StatusCode};
+
+use super::Context;
+use super::cache;
+use super::http::{self, ApiError, StreamWriter, header, request_header};
+use super::params::{Job, RawParams};
+use crate::audio::{AudioSink, RawSink, WavFileSink, WavStreamSink};
+use crate::synth::{self, Written};
+
+/// How a request was answered, for the access log.
+pub struct Outcome {
+    pub status: u16,
+    pub bytes: u64,
+}
+
+/// The endpoints, by path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Page,
+    Health,
+    Voices,
+    Tts,
+    TtsStream,
+    Speech,
+    Audio,
+}
+
+impl Route {
+    pub fn find(path: &str) -> Option<Route> {
+        Some(match path {
+            "/" | "/index.html" => Route::Page,
+            "/health" => Route::Health,
+            "/voices" => Route::Voices,
+            "/tts" => Route::Tts,
+            "/tts/stream" => Route::TtsStream,
+            "/v1/audio/speech" => Route::Speech,
+            _ if path.starts_with("/audio/") => Route::Audio,
+            _ => return None,
+        })
+    }
+
+    fn methods(self) -> &'static [Method] {
+        match self {
+            Route::Tts | Route::TtsStream => &[Method::Get, Method::Post],
+            Route::Speech => &[Method::Post],
+            Route::Page | Route::Health | Route::Voices | Route::Audio => {
+                &[Method::Get, Method::Head]
+            }
+        }
+    }
+
+    /// Whether the route synthesises, and so waits for a synthesis worker.
+    pub fn synthesises(self) -> bool {
+        matches!(self, Route::Tts | Route::TtsStream | Route::Speech)
+    }
+}
+
+/// Splits a request URL into its path and query string.
+pub fn split_url(url: &str) -> (&str, &str) {
+    url.split_once('?').unwrap_or((url, ""))
+}
+
+/// Answers one request.
+pub fn handle(ctx: &Context, mut request: Request) -> Outcome {
+    let url = request.url().to_string();
+    let (path, query) = split_url(&url);
+    let route = Route::find(path);
+    let method = request.method().clone();
+    let result = match route {
+        None => Err(ApiError::new(404, format!("no such endpoint: {path}"))),
+        Some(_) if method == Method::Options => return preflight(ctx, request),
+        Some(route) if !route.methods().contains(&method) => {
+            let allowed: Vec<String> = route.methods().iter().map(|m| m.to_string()).collect();
+            Err(
+                ApiError::new(405, format!("{method} is not allowed on {path}"))
+                    .with_header("Allow", allowed.join(", ")),
+            )
+        }
+        Some(Route::Page) => Ok(Response::from_data(PAGE.as_bytes().to_vec())
+            .with_header(header("Content-Type", "text/html; charset=utf-8"))),
+        Some(Route::Health) => Ok(http::json(
+            200,
+            &json!({
+                "status": "ok",
+                "voice": ctx.voice.name(),
+                "sentences_synthesised": ctx.sentences.load(Ordering::Relaxed),
+            }),
+        )),
+        Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
+        Some(Route::Audio) => return audio_file(ctx, request, path),
+        Some(Route::Tts) => params(ctx, &mut request, query)
+            .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars))
+            .and_then(|job| tts_file(ctx, &request, &job)),
+        Some(Route::TtsStream) => {
+            match params(ctx, &mut request, query)
+                .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars))
+            {
+                Ok(job) => return stream(ctx, request, &job, Format::Wav),
+                Err(e) => Err(e),
+            }
+        }
+        Some(Route::Speech) => match speech_job(ctx, &mut request) {
+            Ok((job, format)) => return stream(ctx, request, &job, format),
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(response) => respond(ctx, request, response),
+        Err(error) => respond(ctx, request, http::error_response(&error)),
+    }
+}
+
+static PAGE: &str = include_str!("page.html");
+
+fn respond<R: Read>(ctx: &Context, request: Request, mut response: Response<R>) -> Outcome {
+    if let Some(origin) = &ctx.config.cors_origin {
+        response.add_header(header("Access-Control-Allow-Origin", origin));
+    }
+    let status = response.status_code().0;
+    let bytes = response.data_length().unwrap_or(0) as u64;
+    let _ = request.respond(response);
+    Outcome { status, bytes }
+}
+
+/// Answers with an error, e.g. 503 from the accepting thread.
+pub fn reject(ctx: &Context, request: Request, error: &ApiError) -> Outcome {
+    respond(ctx, request, http::error_response(error))
+}
+
+fn preflight(ctx: &Context, request: Request) -> Outcome {
+    let response = Response::empty(204)
+        .with_header(header(
+            "Access-Control-Allow-Methods",
+            "GET, POST, HEAD, OPTIONS",
+        ))
+        .with_header(header(
+            "Access-Control-Allow-Headers",
+            "Content-Type, Range",
+        ))
+        .with_header(header("Access-Control-Max-Age", "86400"));
+    respond(ctx, request, response)
+}
+
+fn voices(ctx: &Context) -> serde_json::Value {
+    let config = ctx.voice.config();
+    let mut speakers: Vec<(&String, &i64)> = config.speakers.iter().collect();
+    speakers.sort_by_key(|(_, id)| **id);
+    json!({"voices": [{
+        "name": ctx.voice.name(),
+        "sample_rate": config.sample_rate,
+        "num_speakers": config.num_speakers,
+        "speakers": speakers.iter().map(|(name, id)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
+    }]})
+}
+
+/// Reads the parameters of a synthesis request: the query string of a GET,
+/// the JSON or form body of a POST.
+fn params(ctx: &Context, request: &mut Request, query: &str) -> Result<RawParams, ApiError> {
+    if *request.method() == Method::Get {
+        return Ok(RawParams::from_pairs(http::decode_form(query)?));
+    }
+    let body = read_body(ctx, request)?;
+    let content_type = request_header(request, "Content-Type").unwrap_or("");
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded")
+        || (!content_type.starts_with("application/json") && !body.trim_start().starts_with('{'));
+    if is_form {
+        Ok(RawParams::from_pairs(http::decode_form(body.trim())?))
+    } else {
+        RawParams::from_json(&body)
+    }
+}
+
+fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
+    // A character of Vietnamese text takes at most 4 bytes of UTF-8, or 12 once URL-encoded.
+    let limit = (ctx.config.max_chars as u64) * 12 + 4096;
+    if request.body_length().is_some_and(|len| len as u64 > limit) {
+        return Err(ApiError::new(
+            413,
+            format!("the body is larger than {limit} bytes"),
+        ));
+    }
+    let mut body = Vec::new();
+    request
+        .as_reader()
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+    if body.len() as u64 > limit {
+        return Err(ApiError::new(
+            413,
+            format!("the body is larger than {limit} bytes"),
+        ));
+    }
+    String::from_utf8(body).map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))
+}
+
+/// `POST /v1/audio/speech`, OpenAI's shape: `input`, `speed` as a rate, `response_format`.
+fn speech_job(ctx: &Context, request: &mut Request) -> Result<(Job, Format), ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Speech {
+        input: Option<String>,
+        voice: Option<serde_json::Value>,
+        response_format: Option<String>,
+        speed: Option<f32>,
+    }
+    let body = read_body(ctx, request)?;
+    let speech: Speech = serde_json::from_str(&body)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
+    let format = match speech.response_format.as_deref().unwrap_or("wav") {
+        "wav" => Format::Wav,
+        "pcm" => Format::Pcm,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "response_format {other:?} is not supported: use \"wav\" or \"pcm\""
+            )));
+        }
+    };
+    let speed = speech.speed.unwrap_or(1.0);
+    if !(0.25..=4.0).contains(&speed) {
+        return Err(ApiError::bad_request(format!(
+            "speed must be from 0.25 to 4.0, not {speed}"
+        )));
+    }
+    // A `voice` naming one of this voice's speakers picks it; OpenAI's own
+    // voice names ("alloy"...) mean the default speaker.
+    let speaker = speech
+        .voice
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .filter(|name| ctx.voice.speaker(name).is_ok());
+    let raw = RawParams {
+        text: speech.input,
+        speaker,
+        length_scale: Some((1.0 / speed).to_string()),
+        ..RawParams::default()
+    };
+    Ok((Job::new(raw, &ctx.voice, ctx.config.max_chars)?, format))
+}
+
+fn nothing_to_say() -> ApiError {
+    ApiError::bad_request("nothing to say: the text has no speakable words")
+}
+
+/// `/tts`: synthesise into the audio directory (unless it is there already) and return a link.
+fn tts_file(
+    ctx: &Context,
+    request: &Request,
+    job: &Job,
+) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
+    let key = cache::key(&ctx.voice_fingerprint, &job.fingerprint());
+    if ctx.cache.lookup(&key).is_none() {
+        let path = ctx.cache.path(&key);
+        let mut sink = WavFileSink::create(&path, ctx.voice.sample_rate())
+            .map_err(|e| ApiError::new(500, format!("cannot write the audio file: {e:#}")))?;
+        let mut written = Written::default();
+        synth::write_chunks(
+            ctx.voice.synthesize(&job.text, job.options),
+            &mut sink,
+            ctx.silence,
+            &mut written,
+            |_| {
+                ctx.sentences.fetch_add(1, Ordering::Relaxed);
+            },
+        )
+        .map_err(|e| ApiError::new(500, format!("synthesis failed: {e:#}")))?;
+        if written.sentences == 0 {
+            return Err(nothing_to_say());
+        }
+        Box::new(sink)
+            .finish()
+            .map_err(|e| ApiError::new(500, format!("cannot write the audio file: {e:#}")))?;
+        ctx.cache.trim();
+    }
+    let base = match &ctx.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => format!(
+            "http://{}",
+            request_header(request, "Host").unwrap_or(&ctx.listen_addr)
+        ),
+    };
+    Ok(http::json(
+        200,
+        &json!({
+            "hash": key,
+            "text": job.text,
+            "speed": job.speed.name(),
+            "audio_url": format!("{base}/audio/{key}.wav"),
+        }),
+    ))
+}
+
+/// Stream formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Wav,
+    Pcm,
+}
+
+/// `/tts/stream` and `/v1/audio/speech`: the response starts with the first
+/// sentence's audio and goes on sentence by sentence; nothing touches the disk.
+fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome {
+    let mut chunks = ctx.voice.synthesize(&job.text, job.options).peekable();
+    let error = match chunks.peek() {
+        None => Some(nothing_to_say()),
+        Some(Err(e)) => Some(ApiError::new(500, format!("synthesis failed: {e:#}"))),
+        Some(Ok(_)) => None,
+    };
+    if let Some(error) = error {
+        return respond(ctx, request, http::error_response(&error));
+    }
+    let content_type = match format {
+        Format::Wav => "audio/wav".to_string(),
+        Format::Pcm => format!("audio/L16; rate={}; channels=1", ctx.voice.sample_rate()),
+    };
+    let cors: Vec<(String, String)> = ctx
+        .config
+        .cors_origin
+        .iter()
+        .map(|origin| ("Access-Control-Allow-Origin".to_string(), origin.clone()))
+        .collect();
+    let Ok(mut writer) = StreamWriter::start(request, &content_type, &cors) else {
+        return Outcome {
+            status: 200,
+            bytes: 0,
+        };
+    };
+    let rate = ctx.voice.sample_rate();
+    let result = (|| -> anyhow::Result<()> {
+        let mut sink: Box<dyn AudioSink + '_> = match format {
+            Format::Wav => Box::new(WavStreamSink::new(&mut writer, rate)?),
+            Format::Pcm => Box::new(RawSink::new(&mut writer)),
+        };
+        let mut written = Written::default();
+        synth::write_chunks(chunks, sink.as_mut(), ctx.silence, &mut written, |_| {
+            ctx.sentences.fetch_add(1, Ordering::Relaxed);
+        })?;
+        sink.finish()
+    })();
+    let bytes = writer.bytes;
+    // A client that went away ends the stream; an unfinished body tells it something broke.
+    if result.is_ok() {
+        let _ = writer.finish();
+    }
+    Outcome { status: 200, bytes }
+}
+
+/// `/audio/<hash>.wav`: a saved file, whole or by byte range.
+fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
+    let name = &path["/audio/".len()..];
+    let result = (|| {
+        if !cache::is_cache_name(name) {
+            return Err(ApiError::new(404, format!("no such audio file: {name}")));
+        }
+        let not_found = || {
+            ApiError::new(
+                404,
+                format!(
+                    "no such audio file: {name} (it may have been removed to keep the audio directory small)"
+                ),
+            )
+        };
+        let file_path = ctx.cache.lookup(&name[..40]).ok_or_else(not_found)?;
+        let mut file = File::open(&file_path).map_err(|_| not_found())?;
+        let len = file.metadata().map_err(|_| not_found())?.len();
+        let range = http::parse_range(request_header(&request, "Range"), len)?;
+        let response = match range {
+            None => Response::new(
+                StatusCode(200),
+                Vec::new(),
+                Box::new(file) as Box<dyn Read + Send>,
+                Some(len as usize),
+                None,
+            ),
+            Some(range) => {
+                file.seek(SeekFrom::Start(range.start))
+                    .map_err(|e| ApiError::new(500, e.to_string()))?;
+                let part_len = range.end - range.start + 1;
+                Response::new(
+                    StatusCode(206),
+                    vec![header(
+                        "Content-Range",
+                        &format!("bytes {}-{}/{len}", range.start, range.end),
+                    )],
+                    Box::new(file.take(part_len)) as Box<dyn Read + Send>,
+                    Some(part_len as usize),
+                    None,
+                )
+            }
+        };
+        Ok(response
+            .with_header(header("Content-Type", "audio/wav"))
+            .with_header(header("Accept-Ranges", "bytes")))
+    })();
+    match result {
+        Ok(response) => respond(ctx, request, response),
+        Err(error) => respond(ctx, request, http::error_response(&error)),
+    }
+}
