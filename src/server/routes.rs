@@ -393,7 +393,9 @@ fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
                 )
             }
         };
+        // A Content-Length, never chunks: browsers need it to seek.
         Ok(response
+            .with_chunked_threshold(usize::MAX)
             .with_header(header("Content-Type", "audio/wav"))
             .with_header(header("Accept-Ranges", "bytes")))
     })();

@@ -1,6 +1,8 @@
 //! A small harness for driving the real `vtts` binary and the reference piper-tts.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod http;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
