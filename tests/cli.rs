@@ -472,7 +472,7 @@ fn phonemize_uses_the_voices_map_when_given_one() {
 fn ort_dylib_path_chooses_the_onnx_runtime_library() {
     // The reference environment's onnxruntime wheel carries the library.
     let library = fs::read_dir(root().join(".venv/lib"))
-        .expect("the reference environment: run tools/setup-venv.sh")
+        .expect("the reference environment: run tools/setup-test-env.sh")
         .map(|python| {
             python
                 .unwrap()

@@ -1,6 +1,6 @@
 //! vtts against piper-tts 1.8.0, the reference runtime, run side by side:
 //! identical phoneme ids on the prose corpus, identical audio without noise.
-//! Needs the reference environment (`tools/setup-venv.sh`).
+//! Needs the reference environment (`tools/setup-test-env.sh`).
 
 mod common;
 

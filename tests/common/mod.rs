@@ -94,14 +94,14 @@ pub fn raw_samples(bytes: &[u8]) -> Vec<i16> {
         .collect()
 }
 
-/// The Python of the reference environment made by tools/setup-venv.sh.
+/// The Python of the reference environment made by tools/setup-test-env.sh.
 pub fn reference_python() -> PathBuf {
     let python = std::env::var_os("VTTS_REFERENCE_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join(".venv/bin/python"));
     assert!(
         python.exists(),
-        "the piper-tts reference environment is missing: run tools/setup-venv.sh (or set VTTS_REFERENCE_PYTHON)"
+        "the piper-tts reference environment is missing: run tools/setup-test-env.sh (or set VTTS_REFERENCE_PYTHON)"
     );
     python
 }

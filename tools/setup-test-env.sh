@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes everything the tests need, from package registries by package name:
+#  - Debian packages: python3-venv, gcc (a test builds a stand-in library),
+#    chromium (the web page's browser test) — when run as root with apt-get;
+#  - .venv: piper-tts 1.8.0 and onnxruntime 1.32.0, the reference vtts is
+#    checked against. It sees Debian's site packages, so with python3-torch
+#    installed it also runs tools/voicegen;
+#  - tests/browser/node_modules: playwright-core, which drives Debian's
+#    Chromium (it downloads no browser of its own).
+# Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=()
+    for package in python3-venv python3-pip gcc chromium; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+fi
+
+VENV=${VTTS_VENV:-.venv}
+PIPER_VERSION=1.8.0
+ORT_VERSION=1.32.0
+if [ ! -x "$VENV/bin/python" ]; then
+    # Debian's python3, so that --system-site-packages sees python3-torch
+    # (CPU, 145 MB) instead of pip's 3 GB CUDA build.
+    /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "piper-tts==$PIPER_VERSION" "onnxruntime==$ORT_VERSION"
+"$VENV/bin/python" -c "import piper, onnxruntime; print('venv ready: piper-tts $PIPER_VERSION, onnxruntime', onnxruntime.__version__)"
+
+npm ci --prefix tests/browser --no-audit --no-fund --silent
+echo "browser test ready: playwright-core with $(command -v chromium || echo 'no chromium: install it')"
