@@ -27,12 +27,30 @@ fn the_page_plays_vietnamese_text_as_it_streams_and_shows_errors() {
 
     assert_eq!(result["title"], "vtts — đọc văn bản tiếng Việt");
     assert!(result["audioSeconds"].as_f64().unwrap() > 1.0, "{result}");
-    assert!(result["audioBytes"].as_f64().unwrap() > 44_100.0, "{result}");
-    assert!(result["status"].as_str().unwrap().starts_with("Xong"), "{result}");
-    assert_eq!(result["echo"], format!("Đang đọc: {}", result["sent"].as_str().unwrap()));
-    assert_eq!(result["roundTrip"], result["sent"], "Vietnamese survives the trip");
-    assert!(result["error"].as_str().unwrap().contains("nothing to say"), "{result}");
-    assert!(std::fs::metadata(&screenshot).unwrap().len() > 1000, "a screenshot was kept");
+    assert!(
+        result["audioBytes"].as_f64().unwrap() > 44_100.0,
+        "{result}"
+    );
+    assert!(
+        result["status"].as_str().unwrap().starts_with("Xong"),
+        "{result}"
+    );
+    assert_eq!(
+        result["echo"],
+        format!("Đang đọc: {}", result["sent"].as_str().unwrap())
+    );
+    assert_eq!(
+        result["roundTrip"], result["sent"],
+        "Vietnamese survives the trip"
+    );
+    assert!(
+        result["error"].as_str().unwrap().contains("nothing to say"),
+        "{result}"
+    );
+    assert!(
+        std::fs::metadata(&screenshot).unwrap().len() > 1000,
+        "a screenshot was kept"
+    );
     let log = server.wait_for_log("POST /tts/stream 200");
     assert!(log.contains("POST /tts/stream 200"), "{log}");
 }

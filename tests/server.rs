@@ -600,3 +600,36 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     let log = server.log.lock().unwrap().clone();
     assert!(log.contains("stopping") && log.contains("stopped"), "{log}");
 }
+
+#[test]
+fn http_1_0_clients_get_the_whole_stream_with_its_length() {
+    use std::io::Write;
+    let server = Server::start(&[]);
+    let mut stream = server.connect();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // keep-alive: a body ended by closing the connection would hang this client.
+    write!(
+        stream,
+        "GET /tts/stream?text=Xin+ch%C3%A0o.{EXACT} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let (status, headers) = read_head(&mut reader);
+    assert_eq!(status, 200);
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+        .expect("a length")
+        .1
+        .parse()
+        .unwrap();
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).unwrap();
+    let (_, samples) = read_wav(&body);
+    let chunked = server
+        .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
+        .body;
+    assert_eq!(samples, samples_of(&chunked));
+}

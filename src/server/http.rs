@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use tiny_http::{HTTPVersion, Header, Request, Response, StatusCode};
+use tiny_http::{Header, Request, Response, StatusCode};
 
 /// A request that cannot be served, with the status and message the client gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +102,10 @@ fn hex(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Writes a streamed response by hand: the head at once, then each write as
-/// one HTTP/1.1 chunk, flushed immediately. HTTP/1.0 clients get the body as
-/// is, ended by closing the connection.
+/// Writes a streamed HTTP/1.1 response by hand: the head at once, then each
+/// write as one chunk, flushed immediately.
 pub struct StreamWriter {
     out: Box<dyn Write + Send>,
-    chunked: bool,
     pub bytes: u64,
 }
 
@@ -117,33 +115,23 @@ impl StreamWriter {
         content_type: &str,
         extra_headers: &[(String, String)],
     ) -> io::Result<Self> {
-        let chunked = *request.http_version() >= HTTPVersion(1, 1);
         let mut out = request.into_writer();
         let mut head = format!(
-            "HTTP/1.{} 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-store\r\nConnection: close\r\n",
-            if chunked { 1 } else { 0 }
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\
+             Cache-Control: no-store\r\nConnection: close\r\n"
         );
-        if chunked {
-            head.push_str("Transfer-Encoding: chunked\r\n");
-        }
         for (name, value) in extra_headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
         out.write_all(head.as_bytes())?;
         out.flush()?;
-        Ok(Self {
-            out,
-            chunked,
-            bytes: 0,
-        })
+        Ok(Self { out, bytes: 0 })
     }
 
     /// Ends the body properly; without it the client sees a cut-off response.
     pub fn finish(mut self) -> io::Result<u64> {
-        if self.chunked {
-            self.out.write_all(b"0\r\n\r\n")?;
-        }
+        self.out.write_all(b"0\r\n\r\n")?;
         self.out.flush()?;
         Ok(self.bytes)
     }
@@ -154,13 +142,9 @@ impl Write for StreamWriter {
         if buf.is_empty() {
             return Ok(0);
         }
-        if self.chunked {
-            write!(self.out, "{:x}\r\n", buf.len())?;
-            self.out.write_all(buf)?;
-            self.out.write_all(b"\r\n")?;
-        } else {
-            self.out.write_all(buf)?;
-        }
+        write!(self.out, "{:x}\r\n", buf.len())?;
+        self.out.write_all(buf)?;
+        self.out.write_all(b"\r\n")?;
         self.bytes += buf.len() as u64;
         Ok(buf.len())
     }

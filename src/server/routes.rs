@@ -1,11 +1,11 @@
 //! The endpoints: which path does what, and how each answers.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::atomic::Ordering;
 
 use serde_json::json;
-use tiny_http::{Method, Request, Response, StatusCode};
+use tiny_http::{HTTPVersion, Method, Request, Response, StatusCode};
 
 use super::Context;
 use super::cache;
@@ -318,6 +318,41 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
         Format::Wav => "audio/wav".to_string(),
         Format::Pcm => format!("audio/L16; rate={}; channels=1", ctx.voice.sample_rate()),
     };
+    let rate = ctx.voice.sample_rate();
+    let speak = |sink: &mut dyn AudioSink| {
+        let mut written = Written::default();
+        synth::write_chunks(chunks, sink, ctx.silence, &mut written, |_| {
+            ctx.sentences.fetch_add(1, Ordering::Relaxed);
+        })
+    };
+
+    if *request.http_version() < HTTPVersion(1, 1) {
+        // HTTP/1.0 has no chunks, and a body ended by closing the connection
+        // hangs keep-alive clients: they get the whole body with its length.
+        let mut body = Cursor::new(Vec::new());
+        let result = match format {
+            Format::Wav => WavFileSink::new(&mut body, rate)
+                .and_then(|mut sink| speak(&mut sink).and_then(|()| Box::new(sink).finish())),
+            Format::Pcm => {
+                let mut sink = RawSink::new(&mut body);
+                speak(&mut sink).and_then(|()| Box::new(sink).finish())
+            }
+        };
+        return match result {
+            Ok(()) => respond(
+                ctx,
+                request,
+                Response::from_data(body.into_inner())
+                    .with_header(header("Content-Type", &content_type)),
+            ),
+            Err(e) => respond(
+                ctx,
+                request,
+                http::error_response(&ApiError::new(500, format!("synthesis failed: {e:#}"))),
+            ),
+        };
+    }
+
     let cors: Vec<(String, String)> = ctx
         .config
         .cors_origin
@@ -330,18 +365,14 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
             bytes: 0,
         };
     };
-    let rate = ctx.voice.sample_rate();
-    let result = (|| -> anyhow::Result<()> {
-        let mut sink: Box<dyn AudioSink + '_> = match format {
-            Format::Wav => Box::new(WavStreamSink::new(&mut writer, rate)?),
-            Format::Pcm => Box::new(RawSink::new(&mut writer)),
-        };
-        let mut written = Written::default();
-        synth::write_chunks(chunks, sink.as_mut(), ctx.silence, &mut written, |_| {
-            ctx.sentences.fetch_add(1, Ordering::Relaxed);
-        })?;
-        sink.finish()
-    })();
+    let result = match format {
+        Format::Wav => WavStreamSink::new(&mut writer, rate)
+            .and_then(|mut sink| speak(&mut sink).and_then(|()| Box::new(sink).finish())),
+        Format::Pcm => {
+            let mut sink = RawSink::new(&mut writer);
+            speak(&mut sink).and_then(|()| Box::new(sink).finish())
+        }
+    };
     let bytes = writer.bytes;
     // A client that went away ends the stream; an unfinished body tells it something broke.
     if result.is_ok() {
