@@ -1,19 +1,27 @@
 //! The command line as clap parses it. Every flag is defined here once; the
-//! same definitions give `--help` (and, later, completions and man pages).
+//! same definitions give `--help`, the shell completions in `completions/`
+//! and the man pages in `man/` (`vtts generate-assets`).
 //! Checking what the values mean together is `options.rs`'s job.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use vtts::synth::{DEFAULT_SENTENCE_SILENCE, Speed};
+use vtts::text::Dialect;
 
 const EXAMPLES: &str = "\
 Examples:
-  echo \"Xin chào các bạn.\" | vtts -m vi_VN-vais1000-medium.onnx > hello.wav
-  vtts -m voice.onnx \"Hôm nay trời đẹp quá!\" -o today.wav
-  vtts -m voice.onnx -f chapter.txt --speed slow -o chapter.wav
-  vtts -m voice.onnx --raw -f chapter.txt | aplay -r 22050 -f S16_LE -c 1
+  vtts \"Xin chào các bạn.\"                    speak on the sound card
+  echo \"Xin chào các bạn.\" | vtts > hello.wav
+  vtts \"Hôm nay trời đẹp quá!\" -o today.wav
+  vtts -f chapter.txt --speed slow -o chapter.wav
+  vtts --voice vi_VN-vivos-x_low -s 12 \"Xin chào\" -o hello.wav
+  vtts --raw -f chapter.txt | aplay -r 22050 -f S16_LE -c 1
+  vtts -f lines.txt --output-dir out/            one WAV per line
   vtts phonemize \"Xin chào\"
+  vtts serve --port 8888
+
+Without -m or --voice, vtts uses vi_VN-vais1000-medium and downloads it on first use.
 
 Exit status: 0 success, 1 runtime error, 2 usage error.";
 
@@ -41,8 +49,54 @@ pub struct Cli {
 pub enum Command {
     /// Print the phonemes and ids of each sentence as JSON lines, without synthesising
     Phonemize(PhonemizeArgs),
+    /// Print text as vtts reads it: numbers, dates, units, abbreviations in words
+    Normalize(NormalizeArgs),
     /// Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page
     Serve(ServeArgs),
+    /// List, download, install and remove voices
+    #[command(subcommand)]
+    Voices(VoicesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write completions/ and man/ from these definitions (for maintainers)
+    #[command(hide = true)]
+    GenerateAssets {
+        /// The repository root, where completions/ and man/ go
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoicesCommand {
+    /// Show the known voices and which are installed
+    List,
+    /// Download voices from the catalog (VTTS_VOICES_URL sets a mirror)
+    Download {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Print nothing but errors
+        #[arg(short = 'q', long)]
+        quiet: bool,
+    },
+    /// Install a voice from its files (NAME.onnx and NAME.onnx.json)
+    Install {
+        #[arg(value_name = "PATH.onnx")]
+        model: PathBuf,
+        /// Its config (default: PATH.onnx.json)
+        #[arg(short = 'c', long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
+    /// Remove an installed voice
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Print the folder voices are installed in (VTTS_DATA_DIR sets it)
+    Path,
 }
 
 /// Where the text comes from.
@@ -59,13 +113,31 @@ pub struct InputArgs {
 
 #[derive(Debug, Args)]
 pub struct VoiceArgs {
-    /// Voice model (.onnx) of a Vietnamese Piper voice
-    #[arg(short = 'm', long = "model", value_name = "PATH", env = "VTTS_MODEL")]
+    /// Voice model: a Piper .onnx file or the name of an installed voice
+    #[arg(
+        short = 'm',
+        long = "model",
+        value_name = "PATH|NAME",
+        env = "VTTS_MODEL"
+    )]
     pub model: Option<PathBuf>,
+
+    /// Voice by name (see `vtts voices list`); downloaded on first use
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "VTTS_VOICE",
+        conflicts_with = "model"
+    )]
+    pub voice: Option<String>,
 
     /// Voice config (default: the model path + .json)
     #[arg(short = 'c', long = "config", value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// Never download: use installed voices only
+    #[arg(long, env = "VTTS_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]
@@ -76,13 +148,25 @@ pub struct SpeakArgs {
     #[command(flatten)]
     pub voice: VoiceArgs,
 
-    /// Write a WAV file ('-' for standard output); without it, WAV goes to standard output when that is not a terminal
+    /// Write a WAV file ('-' for standard output); without it, WAV goes to standard output, or to the sound card when that is a terminal
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
     /// Write raw 16-bit little-endian mono PCM instead of WAV
     #[arg(long)]
     pub raw: bool,
+
+    /// Play on the default sound device, sentence by sentence as it is synthesised
+    #[arg(long, conflicts_with_all = ["output", "raw", "output_dir"])]
+    pub play: bool,
+
+    /// Write one WAV per input line into DIR (named 0001-first-words.wav, ...)
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Read JSON lines {"text", "output_file", "speed", "speaker", ...} and write one WAV per line
+    #[arg(long, conflicts_with_all = ["output", "play"])]
+    pub json_input: bool,
 
     /// Speaking rate preset
     #[arg(long, value_enum, value_name = "PRESET")]
@@ -104,11 +188,15 @@ pub struct SpeakArgs {
     #[arg(short = 's', long, value_name = "ID|NAME")]
     pub speaker: Option<String>,
 
+    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
+    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
+    pub dialect: Dialect,
+
     /// Seconds of silence between sentences [0–60]
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
     pub sentence_silence: f32,
 
-    /// Print nothing but errors
+    /// Print nothing but errors (no progress bar)
     #[arg(short = 'q', long)]
     pub quiet: bool,
 }
@@ -125,6 +213,20 @@ pub struct PhonemizeArgs {
     /// Voice config (default: the model path + .json)
     #[arg(short = 'c', long = "config", value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
+    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
+    pub dialect: Dialect,
+}
+
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
+    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
+    pub dialect: Dialect,
 }
 
 /// A parser for a float within `min..=max`, with a message that says the range.
@@ -204,6 +306,10 @@ pub struct ServeArgs {
     /// Seconds of silence between sentences [0–60]
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
     pub sentence_silence: f32,
+
+    /// Default reading of numbers (requests may pass `dialect`)
+    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
+    pub dialect: Dialect,
 
     /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]

@@ -40,10 +40,91 @@ impl Source {
     }
 }
 
-/// Paragraphs (text up to a blank line) of several sources, in order.
-pub struct Paragraphs {
+/// Lines of several sources, in order, each checked to be UTF-8.
+pub struct Lines {
     sources: std::vec::IntoIter<Source>,
     current: Option<(String, Box<dyn BufRead>, usize)>,
+    opened: usize,
+    buffer: Vec<u8>,
+}
+
+/// One line of input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Where it is, for messages: "FILE, line N".
+    pub place: String,
+    /// Its text, line end included.
+    pub text: String,
+    /// Which source it comes from, counting from 1.
+    pub source: usize,
+}
+
+impl Lines {
+    pub fn new(sources: Vec<Source>) -> Self {
+        Self {
+            sources: sources.into_iter(),
+            current: None,
+            opened: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    fn next_line(&mut self) -> Result<Option<Line>> {
+        loop {
+            let Some((name, reader, line_number)) = self.current.as_mut() else {
+                match self.sources.next() {
+                    Some(source) => {
+                        self.current = Some((source.name(), source.open()?, 0));
+                        self.opened += 1;
+                        continue;
+                    }
+                    None => return Ok(None),
+                }
+            };
+            self.buffer.clear();
+            let read = reader
+                .read_until(b'\n', &mut self.buffer)
+                .with_context(|| format!("reading {name}"))?;
+            if read == 0 {
+                self.current = None;
+                continue;
+            }
+            *line_number += 1;
+            let place = format!("{name}, line {line_number}");
+            let text = String::from_utf8(std::mem::take(&mut self.buffer)).map_err(|e| {
+                anyhow::anyhow!(
+                    "{place}: not valid UTF-8 text (byte {} of the line); \
+                     vtts reads UTF-8 only — convert the file first, e.g. with iconv",
+                    e.utf8_error().valid_up_to() + 1
+                )
+            })?;
+            return Ok(Some(Line {
+                place,
+                text,
+                source: self.opened,
+            }));
+        }
+    }
+}
+
+impl Iterator for Lines {
+    type Item = Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = self.next_line().transpose();
+        if matches!(next, Some(Err(_))) {
+            // After an error nothing more is read.
+            self.current = None;
+            self.sources = Vec::new().into_iter();
+        }
+        next
+    }
+}
+
+/// Paragraphs (text up to a blank line or the end of a source) of several
+/// sources, in order.
+pub struct Paragraphs {
+    lines: std::iter::Peekable<Lines>,
 }
 
 /// A paragraph is also cut at a line end once it grows past this many bytes,
@@ -53,53 +134,7 @@ const MAX_PARAGRAPH: usize = 64 * 1024;
 impl Paragraphs {
     pub fn new(sources: Vec<Source>) -> Self {
         Self {
-            sources: sources.into_iter(),
-            current: None,
-        }
-    }
-
-    fn next_paragraph(&mut self) -> Result<Option<String>> {
-        let mut paragraph = String::new();
-        let mut line = Vec::new();
-        loop {
-            let Some((name, reader, line_number)) = self.current.as_mut() else {
-                match self.sources.next() {
-                    Some(source) => {
-                        self.current = Some((source.name(), source.open()?, 0));
-                        continue;
-                    }
-                    None => return Ok((!paragraph.is_empty()).then_some(paragraph)),
-                }
-            };
-            line.clear();
-            let read = reader
-                .read_until(b'\n', &mut line)
-                .with_context(|| format!("reading {name}"))?;
-            if read == 0 {
-                self.current = None;
-                if !paragraph.is_empty() {
-                    return Ok(Some(paragraph));
-                }
-                continue;
-            }
-            *line_number += 1;
-            let text = std::str::from_utf8(&line).map_err(|e| {
-                anyhow::anyhow!(
-                    "{name}, line {line_number}: not valid UTF-8 text (byte {} of the line); \
-                     vtts reads UTF-8 only — convert the file first, e.g. with iconv",
-                    e.valid_up_to() + 1
-                )
-            })?;
-            if text.trim().is_empty() {
-                if !paragraph.is_empty() {
-                    return Ok(Some(paragraph));
-                }
-                continue;
-            }
-            paragraph.push_str(text);
-            if paragraph.len() >= MAX_PARAGRAPH {
-                return Ok(Some(paragraph));
-            }
+            lines: Lines::new(sources).peekable(),
         }
     }
 }
@@ -108,16 +143,29 @@ impl Iterator for Paragraphs {
     type Item = Result<String>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.next_paragraph() {
-            Ok(Some(paragraph)) => Some(Ok(paragraph)),
-            Ok(None) => None,
-            Err(e) => {
-                // After an error nothing more is read.
-                self.current = None;
-                self.sources = Vec::new().into_iter();
-                Some(Err(e))
+        let mut paragraph = String::new();
+        let mut source = None;
+        while let Some(line) = self.lines.next_if(|next| match (next, source) {
+            (Ok(line), Some(current)) => line.source == current,
+            _ => true,
+        }) {
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => return Some(Err(e)),
+            };
+            if line.text.trim().is_empty() {
+                if paragraph.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            source = Some(line.source);
+            paragraph.push_str(&line.text);
+            if paragraph.len() >= MAX_PARAGRAPH {
+                break;
             }
         }
+        (!paragraph.is_empty()).then_some(Ok(paragraph))
     }
 }
 

@@ -26,6 +26,7 @@ pub mod server;
 pub mod synth;
 pub mod text;
 pub mod voice;
+pub mod voices;
 
 pub use synth::{AudioChunk, Chunks, SynthesisOptions};
 pub use voice::{Scales, SpeakerId, Voice};

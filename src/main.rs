@@ -19,7 +19,11 @@ fn run() -> Result<()> {
     match Task::from_cli(cli, std::io::stdout().is_terminal())? {
         Task::Speak(options) => commands::speak::run(options),
         Task::Phonemize(options) => commands::phonemize::run(options),
+        Task::Normalize(options) => commands::normalize::run(options),
         Task::Serve(options) => commands::serve::run(options),
+        Task::Voices(command) => commands::voices::run(command),
+        Task::Completions(shell) => commands::assets::completions(shell),
+        Task::GenerateAssets(dir) => commands::assets::generate(&dir),
     }
 }
 

@@ -2,12 +2,16 @@
 //! edge so the rest of the program can trust it.
 
 use std::path::PathBuf;
-
 use std::time::Duration;
 
-use crate::cli::{Cli, Command, InputArgs, PhonemizeArgs, ServeArgs, SpeakArgs};
+use crate::cli::{
+    Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ServeArgs, SpeakArgs, VoiceArgs,
+    VoicesCommand,
+};
 use crate::input::Source;
 use vtts::server::ServerConfig;
+use vtts::text::Dialect;
+use vtts::voices::Wanted;
 
 /// A mistake in how vtts was called; exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -19,28 +23,47 @@ pub struct UsageError(pub String);
 pub enum Task {
     Speak(SpeakOptions),
     Phonemize(PhonemizeOptions),
+    Normalize(NormalizeOptions),
     Serve(ServeOptions),
+    Voices(VoicesCommand),
+    Completions(clap_complete::Shell),
+    GenerateAssets(PathBuf),
+}
+
+/// Which voice to use, as the user named it; resolved (maybe downloaded) when run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceChoice {
+    pub wanted: Wanted,
+    pub config: Option<PathBuf>,
+    pub offline: bool,
 }
 
 #[derive(Debug)]
 pub struct ServeOptions {
-    pub model: PathBuf,
-    pub config: Option<PathBuf>,
+    pub voice: VoiceChoice,
     pub server: ServerConfig,
 }
 
 #[derive(Debug)]
 pub struct SpeakOptions {
     pub sources: Vec<Source>,
-    pub model: PathBuf,
-    pub config: Option<PathBuf>,
+    pub voice: VoiceChoice,
     pub output: Output,
+    /// Input lines are JSON objects, each naming its own output file.
+    pub json_input: bool,
     pub length_scale: Option<f32>,
     pub noise_scale: Option<f32>,
     pub noise_w: Option<f32>,
     pub speaker: Option<String>,
+    pub dialect: Dialect,
     pub sentence_silence: f32,
     pub quiet: bool,
+}
+
+#[derive(Debug)]
+pub struct NormalizeOptions {
+    pub sources: Vec<Source>,
+    pub dialect: Dialect,
 }
 
 #[derive(Debug)]
@@ -48,6 +71,7 @@ pub struct PhonemizeOptions {
     pub sources: Vec<Source>,
     /// The voice config whose id map to use; Piper's standard map when absent.
     pub config: Option<PathBuf>,
+    pub dialect: Dialect,
 }
 
 /// Where audio goes and in which format.
@@ -61,6 +85,10 @@ pub struct Output {
 pub enum Destination {
     File(PathBuf),
     Stdout,
+    /// The default sound device.
+    Play,
+    /// One file per input line in this folder.
+    Directory(PathBuf),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +102,11 @@ impl Task {
     pub fn from_cli(cli: Cli, stdout_is_terminal: bool) -> Result<Self, UsageError> {
         match cli.command {
             Some(Command::Phonemize(args)) => Ok(Task::Phonemize(phonemize_options(args))),
-            Some(Command::Serve(args)) => serve_options(args).map(Task::Serve),
+            Some(Command::Normalize(args)) => Ok(Task::Normalize(normalize_options(args))),
+            Some(Command::Serve(args)) => Ok(Task::Serve(serve_options(args))),
+            Some(Command::Voices(command)) => Ok(Task::Voices(command)),
+            Some(Command::Completions { shell }) => Ok(Task::Completions(shell)),
+            Some(Command::GenerateAssets { dir }) => Ok(Task::GenerateAssets(dir)),
             None => speak_options(cli.speak, stdout_is_terminal).map(Task::Speak),
         }
     }
@@ -112,28 +144,37 @@ fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
     PhonemizeOptions {
         sources: sources(args.input),
         config: config_path(args.model, args.config),
+        dialect: args.dialect,
     }
 }
 
-fn required_model(model: Option<PathBuf>) -> Result<PathBuf, UsageError> {
-    model.ok_or_else(|| {
-        UsageError(
-            "no voice given: pass -m path/to/voice.onnx or set VTTS_MODEL \
-             (Vietnamese Piper voices: vi_VN-vais1000-medium, vi_VN-25hours_single-low, \
-             vi_VN-vivos-x_low from the rhasspy/piper-voices collection; see the README)"
-                .to_string(),
-        )
-    })
+fn normalize_options(args: NormalizeArgs) -> NormalizeOptions {
+    NormalizeOptions {
+        sources: sources(args.input),
+        dialect: args.dialect,
+    }
 }
 
-fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
+fn voice_choice(args: VoiceArgs) -> VoiceChoice {
+    let wanted = match (args.model, args.voice) {
+        (Some(model), _) => Wanted::Path(model),
+        (None, Some(name)) => Wanted::Name(name),
+        (None, None) => Wanted::Default,
+    };
+    VoiceChoice {
+        wanted,
+        config: args.config,
+        offline: args.offline,
+    }
+}
+
+fn serve_options(args: ServeArgs) -> ServeOptions {
     let workers = args.workers.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
     let audio_dir = args.audio_dir.unwrap_or_else(default_audio_dir);
-    Ok(ServeOptions {
-        model: required_model(args.voice.model)?,
-        config: args.voice.config,
+    ServeOptions {
+        voice: voice_choice(args.voice),
         server: ServerConfig {
             host: args.host,
             port: args.port,
@@ -145,9 +186,10 @@ fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
             public_url: args.public_url,
             cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
             sentence_silence: args.sentence_silence,
+            dialect: args.dialect,
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
         },
-    })
+    }
 }
 
 /// `$XDG_CACHE_HOME/vtts/audio`, or `~/.cache/vtts/audio`, or `./audio`.
@@ -160,35 +202,39 @@ fn default_audio_dir() -> PathBuf {
 }
 
 fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
-    let model = required_model(args.voice.model)?;
     let format = if args.raw { Format::Raw } else { Format::Wav };
-    let destination = match args.output {
-        Some(path) if path.as_os_str() == "-" => Destination::Stdout,
-        Some(path) => Destination::File(path),
-        None if stdout_is_terminal => {
+    let destination = match (args.output, args.output_dir) {
+        (_, Some(dir)) => Destination::Directory(dir),
+        _ if args.play => Destination::Play,
+        (Some(path), None) if path.as_os_str() == "-" => Destination::Stdout,
+        (Some(path), None) => Destination::File(path),
+        (None, None) if args.json_input => Destination::Directory(PathBuf::from(".")),
+        (None, None) if stdout_is_terminal && !args.raw => Destination::Play,
+        (None, None) if stdout_is_terminal => {
             return Err(UsageError(
-                "standard output is a terminal, not a place for audio: \
-                 choose an output with -o FILE.wav, or redirect it (vtts ... > out.wav, vtts ... | aplay)"
+                "standard output is a terminal, not a place for raw audio: \
+                 redirect it (vtts --raw ... | aplay ...) or choose a file with -o"
                     .to_string(),
             ));
         }
-        None => Destination::Stdout,
+        (None, None) => Destination::Stdout,
     };
     let length_scale = args
         .length_scale
         .or_else(|| args.speed.map(|speed| speed.length_scale()));
     Ok(SpeakOptions {
         sources: sources(args.input),
-        model,
-        config: args.voice.config,
+        voice: voice_choice(args.voice),
         output: Output {
             destination,
             format,
         },
+        json_input: args.json_input,
         length_scale,
         noise_scale: args.noise_scale,
         noise_w: args.noise_w,
         speaker: args.speaker,
+        dialect: args.dialect,
         sentence_silence: args.sentence_silence,
         quiet: args.quiet,
     })
@@ -233,9 +279,26 @@ mod tests {
     }
 
     #[test]
-    fn a_terminal_is_not_an_audio_output() {
-        let error = speak(&["-m", "v.onnx", "xin chào"], true).unwrap_err();
-        assert!(error.0.contains("-o FILE.wav"), "{error}");
+    fn a_terminal_means_playing_on_the_sound_card() {
+        let options = speak(&["-m", "v.onnx", "xin chào"], true).unwrap();
+        assert_eq!(options.output.destination, Destination::Play);
+        let error = speak(&["-m", "v.onnx", "--raw", "xin chào"], true).unwrap_err();
+        assert!(error.0.contains("not a place for raw audio"), "{error}");
+    }
+
+    #[test]
+    fn output_dir_and_json_input_write_files() {
+        let options = speak(&["--output-dir", "out", "x"], false).unwrap();
+        assert_eq!(
+            options.output.destination,
+            Destination::Directory("out".into())
+        );
+        let options = speak(&["--json-input"], true).unwrap();
+        assert!(options.json_input);
+        assert_eq!(
+            options.output.destination,
+            Destination::Directory(".".into())
+        );
     }
 
     #[test]
@@ -257,8 +320,18 @@ mod tests {
     }
 
     #[test]
-    fn a_voice_is_required_to_speak() {
-        let error = speak(&["x"], false).unwrap_err();
-        assert!(error.0.contains("-m"), "{error}");
+    fn a_voice_is_a_path_a_name_or_the_default() {
+        assert_eq!(
+            speak(&["-m", "v.onnx", "x"], false).unwrap().voice.wanted,
+            Wanted::Path("v.onnx".into())
+        );
+        assert_eq!(
+            speak(&["--voice", "vi_VN-vivos-x_low", "x"], false)
+                .unwrap()
+                .voice
+                .wanted,
+            Wanted::Name("vi_VN-vivos-x_low".into())
+        );
+        assert_eq!(speak(&["x"], false).unwrap().voice.wanted, Wanted::Default);
     }
 }

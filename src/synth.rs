@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::audio::{self, AudioSink};
-use crate::text::{self, Sentence};
+use crate::text::{self, Dialect, Sentence};
 use crate::voice::{Scales, SpeakerId, Voice};
 
 /// Seconds of silence between sentences unless asked otherwise, as piper-tts.
@@ -76,6 +76,8 @@ impl std::str::FromStr for Speed {
 pub struct SynthesisOptions {
     pub scales: Scales,
     pub speaker: SpeakerId,
+    /// How numbers and other written forms are read.
+    pub dialect: Dialect,
 }
 
 impl SynthesisOptions {
@@ -84,6 +86,7 @@ impl SynthesisOptions {
         Self {
             scales: voice.config().inference.into(),
             speaker: SpeakerId::default(),
+            dialect: Dialect::default(),
         }
     }
 }
@@ -120,7 +123,7 @@ impl Voice {
         Chunks {
             voice: self,
             options,
-            sentences: text::sentences(text).into_iter(),
+            sentences: text::sentences(text, options.dialect).into_iter(),
         }
     }
 

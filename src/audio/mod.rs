@@ -1,8 +1,10 @@
 //! Audio as vtts hands it out: 16-bit mono PCM chunks and the places they go.
 
+pub mod play;
 pub mod sink;
 pub mod wav;
 
+pub use play::PlaybackSink;
 pub use sink::{AudioSink, RawSink, WavFileSink, WavStreamSink};
 
 /// Converts a sentence of model output to 16-bit PCM as piper-tts does: scale

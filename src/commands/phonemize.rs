@@ -28,7 +28,7 @@ pub fn run(options: PhonemizeOptions) -> Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut sentences = 0;
     for paragraph in Paragraphs::new(options.sources) {
-        for sentence in text::phonemize(&paragraph?) {
+        for sentence in text::phonemize(&paragraph?, options.dialect) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
             let line = Line {
                 text: &sentence.text,

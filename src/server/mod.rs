@@ -42,6 +42,8 @@ pub struct ServerConfig {
     /// `Access-Control-Allow-Origin` for every response; none when `None`.
     pub cors_origin: Option<String>,
     pub sentence_silence: f32,
+    /// How numbers are read unless a request says otherwise.
+    pub dialect: crate::text::Dialect,
     /// How long a stop waits for requests in flight.
     pub shutdown_timeout: Duration,
 }

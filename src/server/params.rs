@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::http::ApiError;
 use crate::synth::{Speed, SynthesisOptions};
+use crate::text::Dialect;
 use crate::voice::Voice;
 
 /// Parameters as received, all optional, before any checking.
@@ -16,6 +17,7 @@ pub struct RawParams {
     pub length_scale: Option<String>,
     pub noise_scale: Option<String>,
     pub noise_w: Option<String>,
+    pub dialect: Option<String>,
 }
 
 impl RawParams {
@@ -29,6 +31,7 @@ impl RawParams {
                 "length_scale" => &mut raw.length_scale,
                 "noise_scale" => &mut raw.noise_scale,
                 "noise_w" => &mut raw.noise_w,
+                "dialect" => &mut raw.dialect,
                 _ => continue,
             };
             *slot = Some(value);
@@ -66,7 +69,12 @@ pub struct Job {
 
 impl Job {
     /// Checks `raw` against the voice and the length limit.
-    pub fn new(raw: RawParams, voice: &Voice, max_chars: usize) -> Result<Self, ApiError> {
+    pub fn new(
+        raw: RawParams,
+        voice: &Voice,
+        max_chars: usize,
+        dialect: Dialect,
+    ) -> Result<Self, ApiError> {
         let text = raw.text.unwrap_or_default();
         if text.trim().is_empty() {
             return Err(ApiError::bad_request(
@@ -84,6 +92,10 @@ impl Job {
             Some(name) => name.parse().map_err(ApiError::bad_request)?,
         };
         let mut options = SynthesisOptions::for_voice(voice);
+        options.dialect = match raw.dialect.as_deref().map(str::trim) {
+            None | Some("") => dialect,
+            Some(name) => name.parse().map_err(ApiError::bad_request)?,
+        };
         options.scales.length_scale = speed.length_scale();
         if let Some(v) = number(&raw.length_scale, "length_scale", 0.1, 10.0)? {
             options.scales.length_scale = v;
@@ -110,13 +122,14 @@ impl Job {
     pub fn fingerprint(&self) -> String {
         let s = self.options.scales;
         format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
             self.text,
             self.speed.name(),
             s.length_scale,
             s.noise_scale,
             s.noise_w,
-            self.options.speaker.0
+            self.options.speaker.0,
+            self.options.dialect.name()
         )
     }
 }

@@ -96,11 +96,11 @@ pub fn handle(ctx: &Context, mut request: Request) -> Outcome {
         Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
         Some(Route::Audio) => return audio_file(ctx, request, path),
         Some(Route::Tts) => params(ctx, &mut request, query)
-            .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars))
+            .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
             .and_then(|job| tts_file(ctx, &request, &job)),
         Some(Route::TtsStream) => {
             match params(ctx, &mut request, query)
-                .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars))
+                .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
             {
                 Ok(job) => return stream(ctx, request, &job, Format::Wav),
                 Err(e) => Err(e),
@@ -240,7 +240,10 @@ fn speech_job(ctx: &Context, request: &mut Request) -> Result<(Job, Format), Api
         length_scale: Some((1.0 / speed).to_string()),
         ..RawParams::default()
     };
-    Ok((Job::new(raw, &ctx.voice, ctx.config.max_chars)?, format))
+    Ok((
+        Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect)?,
+        format,
+    ))
 }
 
 fn nothing_to_say() -> ApiError {

@@ -7,6 +7,7 @@ pub mod segment;
 
 use unicode_normalization::UnicodeNormalization;
 
+pub use normalize::Dialect;
 pub use segment::{Clause, ClauseMark, Sentence};
 
 /// One sentence ready for a voice: its text and its phonemes.
@@ -18,9 +19,10 @@ pub struct PhonemizedSentence {
     pub phonemes: String,
 }
 
-/// Splits `text` into sentences, in order, without phonemising them yet.
-pub fn sentences(text: &str) -> Vec<Sentence> {
-    segment::sentences(&normalize::normalize(text))
+/// Splits `text` into sentences, in order, without phonemising them yet:
+/// written forms (numbers, dates, abbreviations...) are read out first.
+pub fn sentences(text: &str, dialect: Dialect) -> Vec<Sentence> {
+    segment::sentences(&normalize::normalize_with(text, dialect))
 }
 
 /// The phonemes of one sentence: per clause, its words' phonemes joined by
@@ -57,8 +59,8 @@ pub fn phonemize_sentence(sentence: &Sentence) -> Option<PhonemizedSentence> {
 }
 
 /// Phonemises all of `text`, sentence by sentence.
-pub fn phonemize(text: &str) -> impl Iterator<Item = PhonemizedSentence> {
-    sentences(text)
+pub fn phonemize(text: &str, dialect: Dialect) -> impl Iterator<Item = PhonemizedSentence> {
+    sentences(text, dialect)
         .into_iter()
         .filter_map(|sentence| phonemize_sentence(&sentence))
 }
@@ -68,7 +70,9 @@ mod tests {
     use super::*;
 
     fn all_phonemes(text: &str) -> Vec<String> {
-        phonemize(text).map(|s| s.phonemes).collect()
+        phonemize(text, Dialect::default())
+            .map(|s| s.phonemes)
+            .collect()
     }
 
     #[test]

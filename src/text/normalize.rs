@@ -27,7 +27,9 @@
 //!   unknown all-capital acronyms spelled with the letter names of
 //!   `data/letters.tsv` (VTV is vê tê vê; all-capital Vietnamese words such
 //!   as ANH stay words), Roman numerals after the words that announce them;
-//! - e-mail and web addresses, and the symbols of `symbols.tsv`.
+//! - e-mail and web addresses, and the symbols of `symbols.tsv`. A slash
+//!   between two ordinary words stays ("hoặc/và"): the segmenter reads it as
+//!   a silent word break; before a unit it reads "một" ("đồng/kg").
 //!
 //! Anything else is kept exactly as written: plain Vietnamese prose comes out
 //! unchanged, which keeps the phonemes identical to piper-tts's.
@@ -36,7 +38,8 @@
 //! [`Dialect::North`] (the default) says nghìn, linh (105 một trăm linh năm)
 //! and tư after mươi (24 hai mươi tư); [`Dialect::South`] says ngàn, lẻ (một
 //! trăm lẻ năm) and bốn (hai mươi bốn). Both say mốt, lăm, mùng, tháng tư and
-//! thứ tư.
+//! thứ tư. (Issue 4 pairs lẻ with the north and linh with the south; it is
+//! the other way round in speech, and the table follows speech.)
 //!
 //! # Never losing text
 //! The output is the input with some disjoint spans replaced, in order (see
@@ -61,7 +64,7 @@ use unicode_normalization::UnicodeNormalization;
 use tables::{AbbreviationKind, Context, TABLES};
 
 /// How numbers are said: the two standard variants of spoken Vietnamese.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Dialect {
     /// nghìn, một trăm linh năm, hai mươi tư.
     #[default]
@@ -70,7 +73,26 @@ pub enum Dialect {
     South,
 }
 
+impl std::str::FromStr for Dialect {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "north" => Ok(Dialect::North),
+            "south" => Ok(Dialect::South),
+            _ => Err(format!("unknown dialect {s:?}: use north or south")),
+        }
+    }
+}
+
 impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::North => "north",
+            Dialect::South => "south",
+        }
+    }
+
     fn thousand(self) -> &'static str {
         match self {
             Dialect::North => "nghìn",
@@ -364,6 +386,10 @@ fn read_token<'a>(token: &Token<'a>, next: Option<&Token>, ctx: &Ctx) -> Option<
     read::core(core, ctx).map(|words| (words, token.suffix))
 }
 
+/// At most this many groups follow the first in "1 000 000"-style numbers,
+/// which bounds the work per token.
+const MAX_GROUPS: usize = 6;
+
 /// Numbers written in groups with spaces: "1 000 000" (thousands) or
 /// "0912 345 678" (a phone number, read digit by digit). Returns how many
 /// tokens the number takes and its words.
@@ -374,7 +400,7 @@ fn digit_groups(tokens: &[Token], ctx: &Ctx) -> Option<(usize, String)> {
         return None;
     }
     let mut groups = vec![first.core];
-    for token in &tokens[1..] {
+    for token in tokens.iter().skip(1).take(MAX_GROUPS) {
         let single_space = matches!(token.gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}");
         if !single_space || !token.prefix.is_empty() || !digits(token.core) {
             break;
@@ -717,10 +743,26 @@ mod tests {
         }
     }
 
+    /// A small xorshift generator: the same cases on every run.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
     /// Seeded random text mixing the pieces rewritten forms are made of with
     /// Vietnamese words, control characters, emoji, RTL text, combining marks.
     #[test]
-    fn random_text_never_panics_and_keeps_its_text() {
+    fn random_pieces_never_panic_and_keep_their_text() {
         const PIECES: &[&str] = &[
             "1",
             "05",
@@ -782,6 +824,7 @@ mod tests {
             "thứ",
             "tỷ số",
             "hotline",
+            "mục",
             "ha",
             "người",
             "đi",
@@ -809,43 +852,39 @@ mod tests {
             "½",
             "²",
             "\u{202e}",
-            "-",
             "−",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = Random(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            let len = next() % 12;
+            let len = random.below(12);
             let text: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .map(|_| PIECES[random.below(PIECES.len())])
                 .collect();
             check_keeps_text(&text);
         }
     }
 
-    mod property {
-        use super::check_keeps_text;
-        use proptest::prelude::*;
-
-        proptest! {
-            #![proptest_config(ProptestConfig::with_cases(2_000))]
-
-            #[test]
-            fn arbitrary_unicode_never_panics_and_keeps_its_text(text in any::<String>()) {
-                check_keeps_text(&text);
-            }
-
-            #[test]
-            fn number_like_text_never_panics_and_keeps_its_text(
-                text in "[0-9.,:/%hgkm°CđTPQVXI@ &+=~$€-]{0,40}"
-            ) {
-                check_keeps_text(&text);
-            }
+    /// Arbitrary Unicode: any scalar value, weighted towards ASCII and
+    /// Vietnamese letters so that forms are found and cut in odd places.
+    #[test]
+    fn arbitrary_unicode_never_panics_and_keeps_its_text() {
+        let vietnamese: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐƯ"
+            .chars()
+            .collect();
+        let mut random = Random(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let len = random.below(30);
+            let text: String = (0..len)
+                .map(|_| match random.below(4) {
+                    0 => char::from(random.below(128) as u8),
+                    1 => vietnamese[random.below(vietnamese.len())],
+                    2 => char::from_u32(random.below(0x3000) as u32).unwrap_or('?'),
+                    _ => char::from_u32(random.below(0x11_0000) as u32).unwrap_or('\u{fffd}'),
+                })
+                .collect();
+            check_keeps_text(&text);
         }
+        check_keeps_text(&"9".repeat(10_000));
+        check_keeps_text(&"Ⅻ😀\u{301}".repeat(1_000));
     }
 }

@@ -34,6 +34,7 @@ impl Words {
 }
 
 /// `digits` (ASCII digits) read as one integer; leading zeros are ignored.
+/// Anything but digits is read digit by digit.
 pub(super) fn integer(digits: &str, dialect: Dialect) -> String {
     let mut words = Words::default();
     push_integer(&mut words, digits, dialect);
@@ -42,7 +43,9 @@ pub(super) fn integer(digits: &str, dialect: Dialect) -> String {
 
 pub(super) fn push_integer(words: &mut Words, digits: &str, dialect: Dialect) {
     let significant = digits.trim_start_matches('0');
-    if significant.is_empty() {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        push_digits(words, digits);
+    } else if significant.is_empty() {
         words.push(DIGITS[0]);
     } else if significant.len() > MAX_INTEGER_DIGITS {
         push_digits(words, digits);

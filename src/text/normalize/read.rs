@@ -124,8 +124,14 @@ fn per_unit(core: &str, ctx: &Ctx) -> Option<String> {
         return None;
     }
     if let Some(unit) = TABLES.units.get(right) {
+        // Two currencies are an exchange rate: "USD/VND".
+        let per = if TABLES.units.get(left).is_some_and(|u| u.free) {
+            "trên"
+        } else {
+            "một"
+        };
         let left = words::read_word(left, ctx).unwrap_or_else(|| left.to_owned());
-        return Some(format!("{left} một {}", ctx.dialect.adapt(unit.reading)));
+        return Some(format!("{left} {per} {}", ctx.dialect.adapt(unit.reading)));
     }
     let unit = TABLES.units.get(left).filter(|u| u.free)?;
     if right.is_empty() || !right.chars().all(char::is_alphabetic) {
@@ -164,6 +170,8 @@ enum Kind {
 #[derive(Debug, Clone, Copy)]
 struct Atom<'a> {
     kind: Kind,
+    /// Byte offset in the core.
+    start: usize,
     text: &'a str,
 }
 
@@ -206,31 +214,31 @@ fn lex(core: &str) -> Vec<Atom<'_>> {
             }
             Kind::Sym(_) => {}
         }
-        let text = &core[offset(i)..offset(j)];
-        // "km" "/" "h" is the unit "km/h".
+        let (start, end) = (offset(i), offset(j));
+        // "km" "/" "h" is the unit "km/h"; "NĐ" "-" "CP" the abbreviation.
         if kind == Kind::Word
-            && let [
-                ..,
-                Atom {
-                    kind: Kind::Word,
-                    text: unit,
-                },
-                Atom {
-                    kind: Kind::Sym('/'),
-                    ..
-                },
-            ] = atoms[..]
+            && let [.., first, joiner] = &atoms[..]
+            && first.kind == Kind::Word
+            && matches!(joiner.kind, Kind::Sym('/' | '-' | '&'))
         {
-            let start = unit.as_ptr() as usize - core.as_ptr() as usize;
-            let joined = &core[start..offset(j)];
-            if TABLES.units.contains_key(joined) {
+            let joined = &core[first.start..end];
+            if TABLES.units.contains_key(joined) || TABLES.abbreviations.contains_key(joined) {
+                let start = first.start;
                 atoms.truncate(atoms.len() - 2);
-                atoms.push(Atom { kind, text: joined });
+                atoms.push(Atom {
+                    kind,
+                    start,
+                    text: joined,
+                });
                 i = j;
                 continue;
             }
         }
-        atoms.push(Atom { kind, text });
+        atoms.push(Atom {
+            kind,
+            start,
+            text: &core[start..end],
+        });
         i = j;
     }
     atoms
@@ -453,7 +461,12 @@ fn dashed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
         return None;
     };
     let left_reading = read_atoms(left, ctx);
-    if ctx.is(Context::Score) {
+    // "2-1" with a smaller second number is a score, not a range.
+    let descending = match (left, right) {
+        ([a], [b]) => numbers::small(a.text) > numbers::small(b.text),
+        _ => false,
+    };
+    if descending || ctx.is(Context::Score) {
         return Some(format!("{left_reading} {}", read_atoms(right, ctx)));
     }
     // A date range keeps reading dates: "30/4-1/5".
@@ -514,6 +527,17 @@ fn number(text: &str, ctx: &Ctx) -> String {
 /// ("25.11.2026"), a phone number ("0912.345.678"), a version ("1.5.2").
 fn separated(text: &str, ctx: &Ctx) -> String {
     let dialect = ctx.dialect;
+    if ctx.is(Context::Phone) {
+        let groups: Vec<&str> = text.split(['.', ',']).collect();
+        return phone(&groups);
+    }
+    if ctx.is(Context::Section) {
+        return text
+            .split(['.', ','])
+            .map(|p| number(p, &ctx.neutral()))
+            .collect::<Vec<_>>()
+            .join(" chấm ");
+    }
     let thousands = |whole: &str, separator: char| -> Option<String> {
         let groups: Vec<&str> = whole.split(separator).collect();
         let valid = groups.len() >= 2

@@ -41,6 +41,7 @@ pub(super) enum Context {
     Ratio,
     Value,
     Phone,
+    Section,
     Tld,
 }
 
@@ -98,6 +99,7 @@ impl Tables {
                     "ratio" => Context::Ratio,
                     "value" => Context::Value,
                     "phone" => Context::Phone,
+                    "section" => Context::Section,
                     "tld" => Context::Tld,
                     _ => return None,
                 };

@@ -27,7 +27,10 @@ pub(super) fn read_word(core: &str, ctx: &Ctx) -> Option<String> {
     if let Some(reading) = unit(core, ctx.after_number, ctx) {
         return Some(reading);
     }
-    if (ctx.is(Context::Roman) || ctx.after_name)
+    // After a foreign name only longer numerals count: "Louis XIV", but
+    // "Vitamin C" is a letter.
+    let after_name = ctx.after_name && (core.len() >= 2 || core == "I");
+    if (ctx.is(Context::Roman) || after_name)
         && let Some(value) = roman(core)
     {
         let digits = value.to_string();

@@ -1,0 +1,21 @@
+//! `vtts normalize`: text as vtts reads it, one output line per input line.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::Result;
+
+use crate::input::Lines;
+use crate::options::NormalizeOptions;
+use vtts::text::normalize::normalize_with;
+
+pub fn run(options: NormalizeOptions) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for line in Lines::new(options.sources) {
+        let line = line?;
+        let text = line.text.strip_suffix('\n').unwrap_or(&line.text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        writeln!(out, "{}", normalize_with(text, options.dialect))?;
+        out.flush()?;
+    }
+    Ok(())
+}
