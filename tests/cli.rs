@@ -290,8 +290,8 @@ fn empty_or_unspeakable_input_is_an_error() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let output = run(vtts().args(["-o", "-", "xin chào"]), b"");
-    fails(&output, 2, "no voice given");
+    let output = run(vtts().args(["-o", "-", "-m", "x.onnx", "--voice", "y", "xin"]), b"");
+    assert_eq!(output.status.code(), Some(2), "-m and --voice exclude each other");
     let output = run(tiny().args(["--length-scale", "0", "xin"]), b"");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("outside the range"));
@@ -301,6 +301,13 @@ fn usage_errors_exit_with_2() {
         stderr(&output).contains("very_slow"),
         "valid presets are listed"
     );
+}
+
+#[test]
+fn without_a_voice_the_default_is_needed_and_offline_says_how_to_get_it() {
+    let output = run(vtts().args(["-o", "-", "xin chào"]), b"");
+    fails(&output, 1, "vi_VN-vais1000-medium is not installed and vtts is offline");
+    assert!(stderr(&output).contains("vtts voices download vi_VN-vais1000-medium"));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn the_prose_corpus_gets_the_same_ids_as_piper_tts() {
     let mut sentences = 0;
     for (line, expected) in lines.iter().zip(&reference) {
         assert_eq!(expected["text"], *line);
-        let ours: Vec<(String, Vec<i64>)> = vtts::text::phonemize(line)
+        let ours: Vec<(String, Vec<i64>)> = vtts::text::phonemize(line, Default::default())
             .map(|s| {
                 let ids = map.sentence_ids(s.phonemes.chars());
                 assert!(
@@ -93,6 +93,7 @@ fn same_audio_as_piper(model: &str, text: &str, length_scale: f32, speaker: Opti
             noise_w: 0.0,
         },
         speaker: SpeakerId(speaker.unwrap_or(0)),
+        dialect: Default::default(),
     };
     let ours: Vec<_> = voice
         .synthesize(text, options)

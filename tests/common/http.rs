@@ -25,9 +25,9 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let audio_dir = dir.path().join("audio");
         let mut command = Command::new(env!("CARGO_BIN_EXE_vtts"));
+        super::isolate(&mut command);
         command
             .current_dir(root())
-            .env_remove("VTTS_MODEL")
             .args(["serve", "--host", "127.0.0.1", "--port", "0", "--audio-dir"])
             .arg(&audio_dir);
         if !args.contains(&"-m") {

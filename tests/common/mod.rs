@@ -18,11 +18,25 @@ pub fn voice(path: &str) -> PathBuf {
     root().join(path)
 }
 
-/// The vtts binary with a clean environment: no VTTS_MODEL from the caller.
+/// The vtts binary with a clean environment: none of the caller's VTTS_*
+/// settings, offline, and an empty data folder, so no test downloads a voice
+/// or sees one installed by hand.
 pub fn vtts() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vtts"));
-    command.env_remove("VTTS_MODEL").current_dir(root());
+    isolate(&mut command);
+    command.current_dir(root());
     command
+}
+
+pub fn isolate(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("VTTS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("VTTS_OFFLINE", "1")
+        .env("VTTS_DATA_DIR", std::env::temp_dir().join("vtts-tests-no-voices"));
 }
 
 /// Runs `command` with `stdin` as its input and returns its output.
