@@ -290,8 +290,15 @@ fn empty_or_unspeakable_input_is_an_error() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let output = run(vtts().args(["-o", "-", "-m", "x.onnx", "--voice", "y", "xin"]), b"");
-    assert_eq!(output.status.code(), Some(2), "-m and --voice exclude each other");
+    let output = run(
+        vtts().args(["-o", "-", "-m", "x.onnx", "--voice", "y", "xin"]),
+        b"",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "-m and --voice exclude each other"
+    );
     let output = run(tiny().args(["--length-scale", "0", "xin"]), b"");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("outside the range"));
@@ -306,7 +313,11 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn without_a_voice_the_default_is_needed_and_offline_says_how_to_get_it() {
     let output = run(vtts().args(["-o", "-", "xin chào"]), b"");
-    fails(&output, 1, "vi_VN-vais1000-medium is not installed and vtts is offline");
+    fails(
+        &output,
+        1,
+        "vi_VN-vais1000-medium is not installed and vtts is offline",
+    );
     assert!(stderr(&output).contains("vtts voices download vi_VN-vais1000-medium"));
 }
 

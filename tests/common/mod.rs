@@ -1,6 +1,7 @@
 //! A small harness for driving the real `vtts` binary and the reference piper-tts.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod files;
 pub mod http;
 
 use std::io::Write;
@@ -34,9 +35,10 @@ pub fn isolate(command: &mut Command) {
             command.env_remove(name);
         }
     }
-    command
-        .env("VTTS_OFFLINE", "1")
-        .env("VTTS_DATA_DIR", std::env::temp_dir().join("vtts-tests-no-voices"));
+    command.env("VTTS_OFFLINE", "1").env(
+        "VTTS_DATA_DIR",
+        std::env::temp_dir().join("vtts-tests-no-voices"),
+    );
 }
 
 /// Runs `command` with `stdin` as its input and returns its output.
