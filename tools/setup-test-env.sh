@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes everything the tests need, from package registries by package name:
-#  - Debian packages: python3-venv, gcc (a test builds a stand-in library),
-#    chromium (the web page's browser test) — when run as root with apt-get;
+#  - Debian packages, when run as root with apt-get: libasound2-dev and
+#    pkg-config (cpal's build), python3-venv, gcc (a test builds a stand-in
+#    library), chromium (the web page's browser test), bsdutils (script(1),
+#    which gives tests a terminal);
 #  - .venv: piper-tts 1.8.0 and onnxruntime 1.32.0, the reference vtts is
 #    checked against. It sees Debian's site packages, so with python3-torch
 #    installed it also runs tools/voicegen;
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
-    for package in python3-venv python3-pip gcc chromium; do
+    for package in libasound2-dev pkg-config python3-venv python3-pip gcc chromium bsdutils; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then
