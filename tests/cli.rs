@@ -508,3 +508,124 @@ fn ort_dylib_path_chooses_the_onnx_runtime_library() {
     )));
     assert_eq!(bundled, chosen);
 }
+
+#[test]
+fn output_dir_writes_one_numbered_wav_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = "Xin chào các bạn.\n\nHôm nay trời đẹp!\nĐường về nhà.\n";
+    let printed = ok(run(tiny().arg("--output-dir").arg(&out), input.as_bytes()));
+    let names = [
+        "0001-xin-chao-cac-ban.wav",
+        "0002-hom-nay-troi-dep.wav",
+        "0003-duong-ve-nha.wav",
+    ];
+    let listed: Vec<String> = String::from_utf8(printed)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        listed,
+        names
+            .iter()
+            .map(|n| out.join(n).display().to_string())
+            .collect::<Vec<_>>()
+    );
+    for (name, text) in
+        names
+            .iter()
+            .zip(["Xin chào các bạn.", "Hôm nay trời đẹp!", "Đường về nhà."])
+    {
+        let (_, samples) = read_wav(&fs::read(out.join(name)).unwrap());
+        assert_eq!(samples, raw(text, &[]), "{name}");
+    }
+}
+
+#[test]
+fn json_input_writes_each_line_to_its_file_with_its_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.wav"), dir.path().join("b.wav"));
+    let input = format!(
+        "{}\n{}\n{}\n",
+        serde_json::json!({"text": "Xin chào.", "output_file": a}),
+        r#"{"text": "#,
+        serde_json::json!({"text": "Xin chào.", "output_file": b, "speed": "very_slow"}),
+    );
+    let output = run(tiny().arg("--json-input"), input.as_bytes());
+    assert_eq!(output.status.code(), Some(1), "one line was bad");
+    let err = stderr(&output);
+    assert!(
+        err.contains("standard input, line 2") && err.contains("1 of 3 lines failed"),
+        "{err}"
+    );
+    let (_, fast) = read_wav(&fs::read(&a).unwrap());
+    let (_, slow) = read_wav(&fs::read(&b).unwrap());
+    assert_eq!(fast, raw("Xin chào.", &[]));
+    assert_eq!(slow, raw("Xin chào.", &["--speed", "very_slow"]));
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(printed.lines().count(), 2, "{printed}");
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Câu này để thử thanh tiến độ. ".repeat(30);
+    let transcript = |quiet: &str| {
+        let path = dir.path().join(format!("transcript{quiet}"));
+        let line = format!(
+            "{} -m {} {quiet} -o {} '{text}'",
+            env!("CARGO_BIN_EXE_vtts"),
+            voice(TINY).display(),
+            dir.path().join("out.wav").display()
+        );
+        let status = Command::new("script")
+            .args(["-q", "-e", "-c", &line])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .status()
+            .expect("script(1) from util-linux");
+        assert!(status.success());
+        String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned()
+    };
+    let drawn = transcript("");
+    assert!(
+        drawn.contains("sentence ") && drawn.contains("/30"),
+        "{drawn:?}"
+    );
+    assert!(drawn.contains("s of audio, real-time factor"), "{drawn:?}");
+    assert!(!transcript("-q").contains("sentence "));
+    let piped = run(tiny().args(["-o", "-", &text]), b"");
+    assert!(
+        !stderr(&piped).contains("sentence "),
+        "no bar when stderr is not a terminal"
+    );
+}
+
+#[test]
+fn normalize_prints_the_spoken_form_line_by_line() {
+    let out = ok(run(
+        vtts().arg("normalize"),
+        "Giá 50.000đ.\nNgày 2/9/1945\nxin chào\n".as_bytes(),
+    ));
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "Giá năm mươi nghìn đồng.\nNgày mùng hai tháng chín năm một nghìn chín trăm bốn mươi lăm\nxin chào\n"
+    );
+    let south = ok(run(
+        vtts().args(["normalize", "--dialect", "south", "105 người"]),
+        b"",
+    ));
+    assert_eq!(String::from_utf8(south).unwrap(), "một trăm lẻ năm người\n");
+}
+
+#[test]
+fn synthesis_reads_numbers_as_words() {
+    let phonemes =
+        |text: &str| String::from_utf8(ok(run(vtts().args(["phonemize", text]), b""))).unwrap();
+    let digits: serde_json::Value = serde_json::from_str(phonemes("Tôi 15 tuổi.").trim()).unwrap();
+    let words: serde_json::Value =
+        serde_json::from_str(phonemes("Tôi mười lăm tuổi.").trim()).unwrap();
+    assert_eq!(digits["ids"], words["ids"]);
+    assert_eq!(raw("Tôi 15 tuổi.", &[]), raw("Tôi mười lăm tuổi.", &[]));
+}
