@@ -16,10 +16,12 @@ pub struct Behaviour {
     pub pace: Option<Duration>,
 }
 
+/// Each request: its path and its Range header, if any.
+pub type RequestLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 pub struct FileServer {
     pub base_url: String,
-    /// Each request: its path and its Range header, if any.
-    pub requests: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    pub requests: RequestLog,
 }
 
 impl FileServer {
@@ -44,10 +46,10 @@ impl FileServer {
                     if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
                         break;
                     }
-                    if let Some((name, value)) = header.split_once(':') {
-                        if name.eq_ignore_ascii_case("range") {
-                            range = Some(value.trim().to_string());
-                        }
+                    if let Some((name, value)) = header.split_once(':')
+                        && name.eq_ignore_ascii_case("range")
+                    {
+                        range = Some(value.trim().to_string());
                     }
                 }
                 log.lock().unwrap().push((path.clone(), range.clone()));
