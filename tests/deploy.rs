@@ -255,7 +255,7 @@ fn the_images_commands_work_as_written() {
         .env("HOME", "/nonexistent")
         .env_remove("XDG_CACHE_HOME")
         .current_dir("/");
-    let mut child = server
+    let child = server
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("setpriv from util-linux");
