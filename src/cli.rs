@@ -311,6 +311,10 @@ pub struct ServeArgs {
     #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
     pub dialect: Dialect,
 
+    /// Seconds a connection may stall a read or a write, and a request body may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub io_timeout: u64,
+
     /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub shutdown_timeout: u64,

@@ -187,6 +187,7 @@ fn serve_options(args: ServeArgs) -> ServeOptions {
             cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
             sentence_silence: args.sentence_silence,
             dialect: args.dialect,
+            io_timeout: Duration::from_secs(args.io_timeout),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
         },
     }

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use sha1::{Digest, Sha1};
@@ -42,10 +42,35 @@ impl AudioCache {
     pub fn open(dir: &Path, max_bytes: u64) -> Result<Self> {
         fs::create_dir_all(dir)
             .with_context(|| format!("creating the audio directory {}", dir.display()))?;
-        Ok(Self {
+        let cache = Self {
             dir: dir.to_path_buf(),
             max_bytes,
-        })
+        };
+        cache.remove_abandoned_partials();
+        Ok(cache)
+    }
+
+    /// Removes unfinished files a killed process left behind. They are never
+    /// served (only `<hash>.wav` is), but they take space. Only old ones go:
+    /// another replica sharing the directory may be writing a fresh one.
+    fn remove_abandoned_partials(&self) {
+        const ABANDONED: Duration = Duration::from_secs(10 * 60);
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let is_partial = name
+                .to_str()
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".partial"));
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > ABANDONED));
+            if is_partial && old {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -125,6 +150,21 @@ mod tests {
         }
         assert!(!is_cache_name(&format!("{}.wav", "A".repeat(40))));
         assert!(is_cache_name(&format!("{}.wav", "a".repeat(40))));
+    }
+
+    #[test]
+    fn abandoned_partial_files_are_removed_at_start_but_fresh_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".abc.wav.123-0.partial");
+        let fresh = dir.path().join(".abc.wav.456-0.partial");
+        fs::write(&old, b"half").unwrap();
+        fs::write(&fresh, b"half").unwrap();
+        let file = fs::File::options().append(true).open(&old).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        AudioCache::open(dir.path(), 1 << 20).unwrap();
+        assert!(!old.exists());
+        assert!(fresh.exists());
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct ServerConfig {
     pub sentence_silence: f32,
     /// How numbers are read unless a request says otherwise.
     pub dialect: crate::text::Dialect,
+    /// The longest a connection may leave a read or a write waiting, and
+    /// the longest a request body may take to arrive.
+    pub io_timeout: Duration,
     /// How long a stop waits for requests in flight.
     pub shutdown_timeout: Duration,
 }
@@ -70,7 +73,9 @@ pub fn serve(voice: Voice, voice_fingerprint: String, config: ServerConfig) -> R
         .context("installing the SIGINT/SIGTERM handler")?;
 
     let address = format!("{}:{}", config.host, config.port);
-    let server = Server::http(&address).map_err(|e| anyhow!("cannot listen on {address}: {e}"))?;
+    let listener = listen(&address, config.io_timeout)?;
+    let server = Server::from_listener(listener, None)
+        .map_err(|e| anyhow!("cannot listen on {address}: {e}"))?;
     let listen_addr = server
         .server_addr()
         .to_ip()
@@ -106,22 +111,10 @@ pub fn serve(voice: Voice, voice_fingerprint: String, config: ServerConfig) -> R
             }
         };
         let (path, _) = routes::split_url(request.url());
-        let queue = match Route::find(path) {
-            Some(route) if route.synthesises() => &synth_tx,
-            _ => &light_tx,
-        };
-        match queue.try_send((request, Instant::now())) {
-            Ok(()) => {}
-            Err(
-                TrySendError::Full((request, started))
-                | TrySendError::Disconnected((request, started)),
-            ) => {
-                let summary = request_summary(&request);
-                let busy = ApiError::new(503, "the server is busy: try again shortly")
-                    .with_header("Retry-After", "1");
-                log_line(&summary, &routes::reject(&ctx, request, &busy), started);
-            }
-        }
+        let synthesises = Route::find(path).is_some_and(Route::synthesises);
+        let queue = if synthesises { &synth_tx } else { &light_tx };
+        let with_body = synthesises && *request.method() == tiny_http::Method::Post;
+        dispatch(&ctx, queue, request, Instant::now(), with_body);
     }
 
     eprintln!("vtts: stopping: no new connections; finishing requests in flight");
@@ -138,7 +131,92 @@ pub fn serve(voice: Voice, voice_fingerprint: String, config: ServerConfig) -> R
     Ok(())
 }
 
-type Job = (Request, Instant);
+/// Binds the listening socket with a send timeout, which every accepted
+/// connection inherits (Linux copies it): a client that stops reading a
+/// stream cannot hold a worker forever. (A receive timeout would be inherited
+/// too, but it also ends tiny_http's accept loop; request bodies get their
+/// own thread and deadline instead, see [`dispatch`].)
+fn listen(address: &str, timeout: Duration) -> Result<std::net::TcpListener> {
+    use std::os::fd::AsRawFd;
+    let listener = std::net::TcpListener::bind(address)
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let tv = libc::timeval {
+        tv_sec: timeout.as_secs() as libc::time_t,
+        tv_usec: libc::suseconds_t::from(timeout.subsec_micros() as i32),
+    };
+    // SAFETY: setsockopt on a socket we own, with a timeval of the size we pass.
+    let rc = unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&raw const tv).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error()).context("setting the socket send timeout");
+    }
+    Ok(listener)
+}
+
+/// A request on its way to a worker.
+pub struct Job {
+    pub request: Request,
+    pub started: Instant,
+    /// The body, already read, for requests that have one.
+    pub body: Option<Result<String, ApiError>>,
+}
+
+/// Queues a request for a worker. A synthesis request with a body first gets a
+/// thread of its own to read it, so a client that sends slowly holds that
+/// thread and not a worker. Full queue: 503.
+fn dispatch(
+    ctx: &Arc<Context>,
+    queue: &SyncSender<Job>,
+    mut request: Request,
+    started: Instant,
+    with_body: bool,
+) {
+    if with_body {
+        let (ctx, queue) = (ctx.clone(), queue.clone());
+        thread::spawn(move || {
+            let body = routes::read_body(&ctx, &mut request);
+            enqueue(
+                &ctx,
+                &queue,
+                Job {
+                    request,
+                    started,
+                    body: Some(body),
+                },
+            );
+        });
+    } else {
+        enqueue(
+            ctx,
+            queue,
+            Job {
+                request,
+                started,
+                body: None,
+            },
+        );
+    }
+}
+
+fn enqueue(ctx: &Context, queue: &SyncSender<Job>, job: Job) {
+    if let Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) = queue.try_send(job) {
+        let summary = request_summary(&job.request);
+        let busy = ApiError::new(503, "the server is busy: try again shortly")
+            .with_header("Retry-After", "1");
+        log_line(
+            &summary,
+            &routes::reject(ctx, job.request, &busy),
+            job.started,
+        );
+    }
+}
 
 fn pool(
     name: &str,
@@ -157,9 +235,10 @@ fn pool(
                 .spawn(move || {
                     loop {
                         let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                        let Ok((request, started)) = next else { break };
-                        let summary = request_summary(&request);
-                        let outcome = routes::handle(&ctx, request);
+                        let Ok(job) = next else { break };
+                        let summary = request_summary(&job.request);
+                        let started = job.started;
+                        let outcome = routes::handle(&ctx, job.request, job.body);
                         log_line(&summary, &outcome, started);
                     }
                 })

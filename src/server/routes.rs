@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use serde_json::json;
 use tiny_http::{HTTPVersion, Method, Request, Response, StatusCode};
@@ -68,7 +69,8 @@ pub fn split_url(url: &str) -> (&str, &str) {
 }
 
 /// Answers one request.
-pub fn handle(ctx: &Context, mut request: Request) -> Outcome {
+/// Answers one request; `body` is the body the dispatcher read, if any.
+pub fn handle(ctx: &Context, request: Request, body: Option<Result<String, ApiError>>) -> Outcome {
     let url = request.url().to_string();
     let (path, query) = split_url(&url);
     let route = Route::find(path);
@@ -95,18 +97,18 @@ pub fn handle(ctx: &Context, mut request: Request) -> Outcome {
         )),
         Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
         Some(Route::Audio) => return audio_file(ctx, request, path),
-        Some(Route::Tts) => params(ctx, &mut request, query)
+        Some(Route::Tts) => params(&request, query, body)
             .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
             .and_then(|job| tts_file(ctx, &request, &job)),
         Some(Route::TtsStream) => {
-            match params(ctx, &mut request, query)
+            match params(&request, query, body)
                 .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
             {
                 Ok(job) => return stream(ctx, request, &job, Format::Wav),
                 Err(e) => Err(e),
             }
         }
-        Some(Route::Speech) => match speech_job(ctx, &mut request) {
+        Some(Route::Speech) => match speech_job(ctx, body) {
             Ok((job, format)) => return stream(ctx, request, &job, format),
             Err(e) => Err(e),
         },
@@ -162,11 +164,15 @@ fn voices(ctx: &Context) -> serde_json::Value {
 
 /// Reads the parameters of a synthesis request: the query string of a GET,
 /// the JSON or form body of a POST.
-fn params(ctx: &Context, request: &mut Request, query: &str) -> Result<RawParams, ApiError> {
-    if *request.method() == Method::Get {
+fn params(
+    request: &Request,
+    query: &str,
+    body: Option<Result<String, ApiError>>,
+) -> Result<RawParams, ApiError> {
+    let Some(body) = body else {
         return Ok(RawParams::from_pairs(http::decode_form(query)?));
-    }
-    let body = read_body(ctx, request)?;
+    };
+    let body = body?;
     let content_type = request_header(request, "Content-Type").unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded")
         || (!content_type.starts_with("application/json") && !body.trim_start().starts_with('{'));
@@ -177,7 +183,8 @@ fn params(ctx: &Context, request: &mut Request, query: &str) -> Result<RawParams
     }
 }
 
-fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
+/// Reads a request body within the size limit and the I/O deadline.
+pub fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
     // A character of Vietnamese text takes at most 4 bytes of UTF-8, or 12 once URL-encoded.
     let limit = (ctx.config.max_chars as u64) * 12 + 4096;
     if request.body_length().is_some_and(|len| len as u64 > limit) {
@@ -186,12 +193,30 @@ fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
             format!("the body is larger than {limit} bytes"),
         ));
     }
+    // Each read is bounded by the socket timeout; the whole body by this deadline,
+    // so a client sending a byte a second cannot hold a worker.
+    let deadline = Instant::now() + ctx.config.io_timeout;
     let mut body = Vec::new();
-    request
-        .as_reader()
-        .take(limit + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+    let mut reader = request.as_reader().take(limit + 1);
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        let read = reader
+            .read(&mut buffer)
+            .map_err(|e| ApiError::new(408, format!("the body did not arrive in time ({e})")))?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&buffer[..read]);
+        if Instant::now() > deadline {
+            return Err(ApiError::new(
+                408,
+                format!(
+                    "the body took longer than {} s to arrive",
+                    ctx.config.io_timeout.as_secs()
+                ),
+            ));
+        }
+    }
     if body.len() as u64 > limit {
         return Err(ApiError::new(
             413,
@@ -202,7 +227,10 @@ fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
 }
 
 /// `POST /v1/audio/speech`, OpenAI's shape: `input`, `speed` as a rate, `response_format`.
-fn speech_job(ctx: &Context, request: &mut Request) -> Result<(Job, Format), ApiError> {
+fn speech_job(
+    ctx: &Context,
+    body: Option<Result<String, ApiError>>,
+) -> Result<(Job, Format), ApiError> {
     #[derive(serde::Deserialize)]
     struct Speech {
         input: Option<String>,
@@ -210,7 +238,7 @@ fn speech_job(ctx: &Context, request: &mut Request) -> Result<(Job, Format), Api
         response_format: Option<String>,
         speed: Option<f32>,
     }
-    let body = read_body(ctx, request)?;
+    let body = body.unwrap_or_else(|| Ok(String::new()))?;
     let speech: Speech = serde_json::from_str(&body)
         .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
     let format = match speech.response_format.as_deref().unwrap_or("wav") {
