@@ -165,7 +165,7 @@ pub struct Job {
     pub request: Request,
     pub started: Instant,
     /// The body, already read, for requests that have one.
-    pub body: Option<Result<String, ApiError>>,
+    pub body: Option<String>,
 }
 
 /// Queues a request for a worker. A synthesis request with a body first gets a
@@ -180,17 +180,25 @@ fn dispatch(
 ) {
     if with_body {
         let (ctx, queue) = (ctx.clone(), queue.clone());
-        thread::spawn(move || {
-            let body = routes::read_body(&ctx, &mut request);
-            enqueue(
-                &ctx,
-                &queue,
-                Job {
-                    request,
-                    started,
-                    body: Some(body),
-                },
-            );
+        thread::spawn(move || match routes::read_body(&ctx, &mut request) {
+            Ok(body) => {
+                let body = Some(body);
+                enqueue(
+                    &ctx,
+                    &queue,
+                    Job {
+                        request,
+                        started,
+                        body,
+                    },
+                );
+            }
+            // Answered here: dropping the request makes tiny_http read what is
+            // left of the body, and only this thread should wait for that.
+            Err(error) => {
+                let summary = request_summary(&request);
+                log_line(&summary, &routes::reject(&ctx, request, &error), started);
+            }
         });
     } else {
         enqueue(

@@ -70,7 +70,7 @@ pub fn split_url(url: &str) -> (&str, &str) {
 
 /// Answers one request.
 /// Answers one request; `body` is the body the dispatcher read, if any.
-pub fn handle(ctx: &Context, request: Request, body: Option<Result<String, ApiError>>) -> Outcome {
+pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome {
     let url = request.url().to_string();
     let (path, query) = split_url(&url);
     let route = Route::find(path);
@@ -164,15 +164,10 @@ fn voices(ctx: &Context) -> serde_json::Value {
 
 /// Reads the parameters of a synthesis request: the query string of a GET,
 /// the JSON or form body of a POST.
-fn params(
-    request: &Request,
-    query: &str,
-    body: Option<Result<String, ApiError>>,
-) -> Result<RawParams, ApiError> {
+fn params(request: &Request, query: &str, body: Option<String>) -> Result<RawParams, ApiError> {
     let Some(body) = body else {
         return Ok(RawParams::from_pairs(http::decode_form(query)?));
     };
-    let body = body?;
     let content_type = request_header(request, "Content-Type").unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded")
         || (!content_type.starts_with("application/json") && !body.trim_start().starts_with('{'));
@@ -227,10 +222,7 @@ pub fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiErro
 }
 
 /// `POST /v1/audio/speech`, OpenAI's shape: `input`, `speed` as a rate, `response_format`.
-fn speech_job(
-    ctx: &Context,
-    body: Option<Result<String, ApiError>>,
-) -> Result<(Job, Format), ApiError> {
+fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Format), ApiError> {
     #[derive(serde::Deserialize)]
     struct Speech {
         input: Option<String>,
@@ -238,7 +230,7 @@ fn speech_job(
         response_format: Option<String>,
         speed: Option<f32>,
     }
-    let body = body.unwrap_or_else(|| Ok(String::new()))?;
+    let body = body.unwrap_or_default();
     let speech: Speech = serde_json::from_str(&body)
         .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
     let format = match speech.response_format.as_deref().unwrap_or("wav") {

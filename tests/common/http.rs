@@ -1,7 +1,7 @@
 //! A running `vtts serve` and a minimal HTTP/1.1 client, written for the tests
 //! so that they control every byte: raw requests, chunked bodies, timings.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,14 +22,44 @@ pub struct Server {
 impl Server {
     /// Starts `vtts serve` with the tiny voice (or `-m` in `args`) and waits until it listens.
     pub fn start(args: &[&str]) -> Server {
+        Self::start_as(None, args)
+    }
+
+    /// As [`Server::start`], as user `uid` when given (through setpriv).
+    pub fn start_as(uid: Option<u32>, args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let audio_dir = dir.path().join("audio");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vtts"));
+        let mut command = match uid {
+            None => Command::new(env!("CARGO_BIN_EXE_vtts")),
+            Some(uid) => {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777))
+                    .unwrap();
+                let mut command = Command::new("setpriv");
+                let id = uid.to_string();
+                command.args([
+                    "--reuid",
+                    &id,
+                    "--regid",
+                    &id,
+                    "--clear-groups",
+                    env!("CARGO_BIN_EXE_vtts"),
+                ]);
+                command.env("HOME", "/nonexistent");
+                command
+            }
+        };
         super::isolate(&mut command);
         command
             .current_dir(root())
-            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--audio-dir"])
-            .arg(&audio_dir);
+            .args(["serve", "--host", "127.0.0.1", "--port", "0"]);
+        let audio_dir = match args.iter().position(|a| *a == "--audio-dir") {
+            Some(i) => PathBuf::from(args[i + 1]),
+            None => {
+                command.arg("--audio-dir").arg(&audio_dir);
+                audio_dir
+            }
+        };
         if !args.contains(&"-m") {
             command.arg("-m").arg(voice(super::TINY));
         }
@@ -227,8 +257,12 @@ pub fn read_chunk(reader: &mut impl BufRead) -> Option<Vec<u8>> {
 }
 
 pub fn read_response(stream: &mut TcpStream, with_body: bool) -> Response {
-    let mut reader = BufReader::new(stream);
-    let (status, headers) = read_head(&mut reader);
+    read_response_from(&mut BufReader::new(stream), with_body)
+}
+
+/// Reads one response from a reader that may hold more (pipelining).
+pub fn read_response_from(reader: &mut impl BufRead, with_body: bool) -> Response {
+    let (status, headers) = read_head(reader);
     if !with_body {
         return Response {
             status,
@@ -244,7 +278,7 @@ pub fn read_response(stream: &mut TcpStream, with_body: bool) -> Response {
     };
     let mut body = Vec::new();
     if find("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        while let Some(chunk) = read_chunk(&mut reader) {
+        while let Some(chunk) = read_chunk(reader) {
             body.extend(chunk);
         }
     } else if let Some(len) = find("Content-Length") {
