@@ -353,14 +353,13 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
         // HTTP/1.0 has no chunks, and a body ended by closing the connection
         // hangs keep-alive clients: they get the whole body with its length.
         let mut body = Cursor::new(Vec::new());
-        let result = match format {
-            Format::Wav => WavFileSink::new(&mut body, rate)
-                .and_then(|mut sink| speak(&mut sink).and_then(|()| Box::new(sink).finish())),
-            Format::Pcm => {
-                let mut sink = RawSink::new(&mut body);
-                speak(&mut sink).and_then(|()| Box::new(sink).finish())
-            }
-        };
+        let result = write_through(
+            match format {
+                Format::Wav => WavFileSink::new(&mut body, rate).map(|s| Box::new(s) as _),
+                Format::Pcm => Ok(Box::new(RawSink::new(&mut body)) as _),
+            },
+            speak,
+        );
         return match result {
             Ok(()) => respond(
                 ctx,
@@ -388,20 +387,29 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
             bytes: 0,
         };
     };
-    let result = match format {
-        Format::Wav => WavStreamSink::new(&mut writer, rate)
-            .and_then(|mut sink| speak(&mut sink).and_then(|()| Box::new(sink).finish())),
-        Format::Pcm => {
-            let mut sink = RawSink::new(&mut writer);
-            speak(&mut sink).and_then(|()| Box::new(sink).finish())
-        }
-    };
+    let result = write_through(
+        match format {
+            Format::Wav => WavStreamSink::new(&mut writer, rate).map(|s| Box::new(s) as _),
+            Format::Pcm => Ok(Box::new(RawSink::new(&mut writer)) as _),
+        },
+        speak,
+    );
     let bytes = writer.bytes;
     // A client that went away ends the stream; an unfinished body tells it something broke.
     if result.is_ok() {
         let _ = writer.finish();
     }
     Outcome { status: 200, bytes }
+}
+
+/// Opens a sink, lets `speak` fill it, and completes it.
+fn write_through(
+    sink: anyhow::Result<Box<dyn AudioSink + '_>>,
+    speak: impl FnOnce(&mut dyn AudioSink) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut sink = sink?;
+    speak(sink.as_mut())?;
+    sink.finish()
 }
 
 /// `/audio/<hash>.wav`: a saved file, whole or by byte range.
