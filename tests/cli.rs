@@ -629,3 +629,33 @@ fn synthesis_reads_numbers_as_words() {
     assert_eq!(digits["ids"], words["ids"]);
     assert_eq!(raw("Tôi 15 tuổi.", &[]), raw("Tôi mười lăm tuổi.", &[]));
 }
+
+#[test]
+fn ctrl_c_stops_after_the_sentence_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.wav");
+    let text = "Câu này để thử ngắt giữa chừng bằng Ctrl-C. ".repeat(400);
+    let mut child = tiny()
+        .arg("-o")
+        .arg(&path)
+        .arg(&text)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the output file is being written, then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fs::read_dir(dir.path()).unwrap().next().is_none() && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: kill(2) with our child's pid and a valid signal.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    fails(&output, 1, "interrupted");
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "neither the file nor a partial one is left: {left:?}"
+    );
+}
