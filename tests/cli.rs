@@ -635,7 +635,7 @@ fn ctrl_c_stops_after_the_sentence_and_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.wav");
     let text = "Câu này để thử ngắt giữa chừng bằng Ctrl-C. ".repeat(400);
-    let mut child = tiny()
+    let child = tiny()
         .arg("-o")
         .arg(&path)
         .arg(&text)
