@@ -95,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Access-Control-Allow-Origin of every response; empty to send none')
             [CompletionResult]::new('--sentence-silence', '--sentence-silence', [CompletionResultType]::ParameterName, 'Seconds of silence between sentences [0–60]')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'Default reading of numbers (requests may pass `dialect`)')
+            [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds a connection may stall a read or a write, and a request body may take')
             [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never download: use installed voices only')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

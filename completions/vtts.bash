@@ -480,7 +480,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --voice --config --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --shutdown-timeout --help"
+            opts="-m -c -h --model --voice --config --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,6 +548,10 @@ _vtts() {
                     ;;
                 --dialect)
                     COMPREPLY=($(compgen -W "north south" -- "${cur}"))
+                    return 0
+                    ;;
+                --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --shutdown-timeout)

@@ -89,6 +89,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --cors-origin 'Access-Control-Allow-Origin of every response; empty to send none'
             cand --sentence-silence 'Seconds of silence between sentences [0–60]'
             cand --dialect 'Default reading of numbers (requests may pass `dialect`)'
+            cand --io-timeout 'Seconds a connection may stall a read or a write, and a request body may take'
             cand --shutdown-timeout 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight'
             cand --offline 'Never download: use installed voices only'
             cand -h 'Print help (see more with ''--help'')'

@@ -81,6 +81,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cors-origin -d 'Acce
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'Default reading of numbers (requests may pass `dialect`)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Seconds a connection may stall a read or a write, and a request body may take' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l shutdown-timeout -d 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l offline -d 'Never download: use installed voices only'
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
