@@ -3,9 +3,12 @@
 use anyhow::Result;
 
 use crate::options::ServeOptions;
+use vtts::voice::Parallelism;
 
 pub fn run(options: ServeOptions) -> Result<()> {
-    let voice = super::speak::load_voice(&options.voice, false)?;
+    // A model session per worker (up to the cores), so workers synthesise at once.
+    let parallelism = Parallelism::for_callers(options.server.workers);
+    let voice = super::speak::load_voice(&options.voice, false, parallelism)?;
     let fingerprint = voice.fingerprint().to_string();
     vtts::server::serve(voice, fingerprint, options.server)
 }

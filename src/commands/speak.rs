@@ -16,6 +16,7 @@ use crate::input::{Lines, Paragraphs};
 use crate::options::{Destination, Format, Output, SpeakOptions, UsageError, VoiceChoice};
 use vtts::audio::{self, AudioSink, PlaybackSink, RawSink, WavFileSink, WavStreamSink};
 use vtts::synth::{self, Speed, Written};
+use vtts::voice::Parallelism;
 use vtts::voices::{self, Store};
 use vtts::{AudioChunk, SynthesisOptions, Voice};
 
@@ -25,7 +26,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub fn run(options: SpeakOptions) -> Result<()> {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    let voice = load_voice(&options.voice, options.quiet)?;
+    let voice = load_voice(&options.voice, options.quiet, Parallelism::default())?;
     let synthesis = synthesis_options(&voice, &options, None, None)?;
     match (&options.output.destination, options.json_input) {
         (_, true) => json_lines(&voice, &options),
@@ -35,7 +36,7 @@ pub fn run(options: SpeakOptions) -> Result<()> {
 }
 
 /// Finds (and, on first use, downloads) the voice, then loads it.
-pub fn load_voice(choice: &VoiceChoice, quiet: bool) -> Result<Voice> {
+pub fn load_voice(choice: &VoiceChoice, quiet: bool, parallelism: Parallelism) -> Result<Voice> {
     let progress = !quiet && std::io::stderr().is_terminal();
     let model = voices::resolve(
         choice.wanted.clone(),
@@ -48,7 +49,7 @@ pub fn load_voice(choice: &VoiceChoice, quiet: bool) -> Result<Voice> {
             }
         },
     )?;
-    Voice::load(&model, choice.config.as_deref())
+    Voice::load_with(&model, choice.config.as_deref(), parallelism)
 }
 
 /// Everything to one output, sentence after sentence.

