@@ -8,7 +8,7 @@
 //!    directory is writable (read-only containers);
 //! 3. `libonnxruntime.so` beside the executable, then the system's library path.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result, anyhow};
@@ -71,6 +71,7 @@ mod bundled {
     use super::*;
     use std::fs;
     use std::io::Write;
+    use std::path::Path;
 
     static LIBRARY: &[u8] = include_bytes!(env!("VTTS_BUNDLED_ORT"));
     const VERSION: &str = env!("VTTS_BUNDLED_ORT_VERSION");
