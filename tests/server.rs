@@ -633,3 +633,24 @@ fn http_1_0_clients_get_the_whole_stream_with_its_length() {
         .body;
     assert_eq!(samples, samples_of(&chunked));
 }
+
+#[test]
+fn the_dialect_is_a_request_parameter_with_the_servers_default() {
+    let server = Server::start(&["--dialect", "south"]);
+    let audio = |query: &str| {
+        server
+            .get(&format!(
+                "/tts/stream?text=105+ng%C6%B0%E1%BB%9Di{EXACT}{query}"
+            ))
+            .body
+    };
+    let (default, south, north) = (audio(""), audio("&dialect=south"), audio("&dialect=north"));
+    assert_eq!(default, south, "--dialect south is the default");
+    assert_ne!(south, north, "một trăm lẻ năm against một trăm linh năm");
+    assert!(
+        server
+            .get("/tts?text=1&dialect=central")
+            .error(400)
+            .contains("north or south")
+    );
+}
