@@ -229,6 +229,17 @@ pub struct NormalizeArgs {
     pub dialect: Dialect,
 }
 
+/// A value that can go into an HTTP header as it is: visible ASCII and spaces.
+fn header_value(s: &str) -> Result<String, String> {
+    if s.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} cannot be an HTTP header value: use visible ASCII characters"
+        ))
+    }
+}
+
 /// A parser for a float within `min..=max`, with a message that says the range.
 fn in_range(min: f32, max: f32) -> impl Fn(&str) -> Result<f32, String> + Clone {
     move |s| match s.parse::<f32>() {
@@ -253,6 +264,16 @@ mod tests {
         let error = Cli::try_parse_from(["vtts", "--length-scale", "0", "x"]).unwrap_err();
         assert_eq!(error.exit_code(), 2);
         assert!(error.to_string().contains("outside the range"), "{error}");
+    }
+
+    #[test]
+    fn a_cors_origin_cannot_inject_headers() {
+        let error =
+            Cli::try_parse_from(["vtts", "serve", "--cors-origin", "a\r\nX-Evil: 1"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            Cli::try_parse_from(["vtts", "serve", "--cors-origin", "https://app.example"]).is_ok()
+        );
     }
 
     #[test]
@@ -300,7 +321,7 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
 
     /// Access-Control-Allow-Origin of every response; empty to send none
-    #[arg(long, value_name = "ORIGIN", default_value = "*")]
+    #[arg(long, value_name = "ORIGIN", default_value = "*", value_parser = header_value)]
     pub cors_origin: String,
 
     /// Seconds of silence between sentences [0–60]
