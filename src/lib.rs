@@ -22,6 +22,7 @@
 //! ```
 
 pub mod audio;
+pub mod dirs;
 pub mod server;
 pub mod synth;
 pub mod text;

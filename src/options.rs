@@ -131,13 +131,7 @@ fn sources(input: InputArgs) -> Vec<Source> {
 }
 
 fn config_path(model: Option<PathBuf>, config: Option<PathBuf>) -> Option<PathBuf> {
-    config.or_else(|| {
-        model.map(|model| {
-            let mut path = model.into_os_string();
-            path.push(".json");
-            PathBuf::from(path)
-        })
-    })
+    config.or_else(|| model.map(|model| vtts::voice::config::default_path(&model)))
 }
 
 fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
@@ -195,11 +189,7 @@ fn serve_options(args: ServeArgs) -> ServeOptions {
 
 /// `$XDG_CACHE_HOME/vtts/audio`, or `~/.cache/vtts/audio`, or `./audio`.
 fn default_audio_dir() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .map_or_else(|| PathBuf::from("audio"), |cache| cache.join("vtts/audio"))
+    vtts::dirs::cache_dir().map_or_else(|| PathBuf::from("audio"), |cache| cache.join("audio"))
 }
 
 fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {

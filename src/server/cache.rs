@@ -20,11 +20,7 @@ pub fn key(voice_fingerprint: &str, request_fingerprint: &str) -> String {
     hasher.update(voice_fingerprint.as_bytes());
     hasher.update([0]);
     hasher.update(request_fingerprint.as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::dirs::hex(&hasher.finalize())
 }
 
 /// Whether `name` is a file name the cache could have made, `<40 hex>.wav`;

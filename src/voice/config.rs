@@ -1,7 +1,7 @@
 //! The `.onnx.json` file that comes with every Piper voice, parsed and checked.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -77,6 +77,13 @@ struct RawAudio {
 #[derive(Deserialize)]
 struct RawEspeak {
     voice: String,
+}
+
+/// Where a model's config is unless given: the model's path with `.json` added.
+pub fn default_path(model: &Path) -> PathBuf {
+    let mut path = model.as_os_str().to_owned();
+    path.push(".json");
+    PathBuf::from(path)
 }
 
 impl VoiceConfig {

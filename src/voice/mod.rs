@@ -4,7 +4,7 @@ pub mod config;
 pub mod ids;
 pub mod runtime;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
@@ -103,11 +103,7 @@ impl Voice {
         config: Option<&Path>,
         parallelism: Parallelism,
     ) -> Result<Self> {
-        let config_path = config.map(Path::to_path_buf).unwrap_or_else(|| {
-            let mut path = model.as_os_str().to_owned();
-            path.push(".json");
-            PathBuf::from(path)
-        });
+        let config_path = config.map_or_else(|| config::default_path(model), Path::to_path_buf);
         if !model.is_file() {
             bail!(
                 "voice model {} does not exist or is not a file",
@@ -250,5 +246,5 @@ fn fingerprint(model: &Path, config: &Path) -> Result<String> {
         .chain_update(&config)
         .chain_update(model_len.to_le_bytes())
         .finalize();
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::dirs::hex(&digest))
 }

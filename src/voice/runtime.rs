@@ -78,7 +78,7 @@ mod bundled {
 
     /// Makes the bundled library available as a file and returns its path.
     pub fn extract() -> Result<Option<PathBuf>> {
-        if let Some(dir) = cache_dir() {
+        if let Some(dir) = crate::dirs::cache_dir() {
             // The size and version in the name identify the library; the file
             // is only ever created by an atomic rename, so it is never partial.
             let path = dir.join(format!("libonnxruntime-{VERSION}-{}.so", LIBRARY.len()));
@@ -90,14 +90,6 @@ mod bundled {
             }
         }
         memory_file().map(Some)
-    }
-
-    fn cache_dir() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))?;
-        Some(base.join("vtts"))
     }
 
     fn write_atomically(dir: &Path, path: &Path) -> std::io::Result<()> {

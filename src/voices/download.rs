@@ -133,7 +133,7 @@ fn verify(url: &str, partial: &Path, expected: &Expected) -> Result<()> {
     }
     let mut md5 = Md5::new();
     std::io::copy(&mut File::open(partial)?, &mut md5)?;
-    let actual: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let actual = crate::dirs::hex(&md5.finalize());
     if len != expected.bytes || actual != expected.md5 {
         fs::remove_file(partial)?;
         bail!(

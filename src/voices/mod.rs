@@ -26,14 +26,7 @@ impl Store {
         let data = std::env::var_os("VTTS_DATA_DIR")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_DATA_HOME")
-                    .filter(|p| !p.is_empty())
-                    .map(|p| PathBuf::from(p).join("vtts"))
-            })
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/vtts"))
-            })
+            .or_else(crate::dirs::data_dir)
             .unwrap_or_else(|| PathBuf::from(".vtts"));
         Self::at(data.join("voices"))
     }
@@ -89,11 +82,10 @@ impl Store {
     /// Installs a voice from files the user has: `model` and its config
     /// (default `model` + `.json`), after checking the config. Returns its name.
     pub fn install_files(&self, model: &Path, config: Option<&Path>) -> Result<String> {
-        let config = config.map(Path::to_path_buf).unwrap_or_else(|| {
-            let mut path = model.as_os_str().to_owned();
-            path.push(".json");
-            PathBuf::from(path)
-        });
+        let config = config.map_or_else(
+            || crate::voice::config::default_path(model),
+            Path::to_path_buf,
+        );
         if !model.is_file() {
             bail!("{} is not a voice model file", model.display());
         }
