@@ -28,6 +28,14 @@ fn run() -> Result<()> {
 }
 
 fn main() -> ExitCode {
+    // ONNX Runtime 1.29 and later report usage to Microsoft from Linux, and
+    // keep a device id under ~/.cache/Microsoft, unless this variable is set
+    // before the library starts. vtts does not phone home; a user who wants
+    // the reports can set the variable to 0.
+    if std::env::var_os("ORT_DISABLE_TELEMETRY").is_none() {
+        // SAFETY: the first statement of main, before any thread exists.
+        unsafe { std::env::set_var("ORT_DISABLE_TELEMETRY", "1") };
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped listening (`vtts ... | head -c 100`) is not an error.

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod ids;
+mod optimized;
 pub mod runtime;
 
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use anyhow::{Context, Result, bail};
 use ort::session::Session;
+use ort::session::builder::SessionBuilder;
 use ort::value::Tensor;
 
 pub use config::{InferenceDefaults, VoiceConfig};
@@ -113,13 +115,15 @@ impl Voice {
         let config = VoiceConfig::from_file(&config_path)?;
         let fingerprint = fingerprint(model, &config_path)?;
         let environment = runtime::environment()?;
+        let configure = |builder: SessionBuilder| match parallelism.threads_per_session {
+            Some(threads) => Ok(builder.with_intra_threads(threads)?),
+            None => Ok(builder),
+        };
+        let cache = optimized::Entry::for_model(model);
         let sessions = (0..parallelism.sessions.max(1))
-            .map(|_| {
-                let mut builder = Session::builder(environment)?;
-                if let Some(threads) = parallelism.threads_per_session {
-                    builder = builder.with_intra_threads(threads)?;
-                }
-                builder.commit_from_file(model)
+            .map(|_| match &cache {
+                Some(entry) => entry.session(environment, &configure),
+                None => configure(Session::builder(environment)?)?.commit_from_file(model),
             })
             .collect::<Result<Vec<Session>, _>>()
             .with_context(|| format!("loading voice model {}", model.display()))?;

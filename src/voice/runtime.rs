@@ -37,6 +37,7 @@ fn init() -> Result<Environment> {
     })?;
     builder
         .with_name("vtts")
+        .with_telemetry(false)
         .build()
         .context("initialising ONNX Runtime")
 }
