@@ -49,7 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('phonemize', 'phonemize', [CompletionResultType]::ParameterValue, 'Print the phonemes and ids of each sentence as JSON lines, without synthesising')
+            [CompletionResult]::new('phonemize', 'phonemize', [CompletionResultType]::ParameterValue, 'Print the phonemes and ids of each sentence as JSON lines, without synthesising; a sentence too long for one model run also lists the ids of each run')
             [CompletionResult]::new('normalize', 'normalize', [CompletionResultType]::ParameterValue, 'Print text as vtts reads it: numbers, dates, units, abbreviations in words')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page')
             [CompletionResult]::new('voices', 'voices', [CompletionResultType]::ParameterValue, 'List, download, install and remove voices')
@@ -180,7 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             break
         }
         'vtts;help' {
-            [CompletionResult]::new('phonemize', 'phonemize', [CompletionResultType]::ParameterValue, 'Print the phonemes and ids of each sentence as JSON lines, without synthesising')
+            [CompletionResult]::new('phonemize', 'phonemize', [CompletionResultType]::ParameterValue, 'Print the phonemes and ids of each sentence as JSON lines, without synthesising; a sentence too long for one model run also lists the ids of each run')
             [CompletionResult]::new('normalize', 'normalize', [CompletionResultType]::ParameterValue, 'Print text as vtts reads it: numbers, dates, units, abbreviations in words')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page')
             [CompletionResult]::new('voices', 'voices', [CompletionResultType]::ParameterValue, 'List, download, install and remove voices')

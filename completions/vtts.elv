@@ -46,7 +46,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand phonemize 'Print the phonemes and ids of each sentence as JSON lines, without synthesising'
+            cand phonemize 'Print the phonemes and ids of each sentence as JSON lines, without synthesising; a sentence too long for one model run also lists the ids of each run'
             cand normalize 'Print text as vtts reads it: numbers, dates, units, abbreviations in words'
             cand serve 'Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page'
             cand voices 'List, download, install and remove voices'
@@ -158,7 +158,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --help 'Print help'
         }
         &'vtts;help'= {
-            cand phonemize 'Print the phonemes and ids of each sentence as JSON lines, without synthesising'
+            cand phonemize 'Print the phonemes and ids of each sentence as JSON lines, without synthesising; a sentence too long for one model run also lists the ids of each run'
             cand normalize 'Print text as vtts reads it: numbers, dates, units, abbreviations in words'
             cand serve 'Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page'
             cand voices 'List, download, install and remove voices'

@@ -47,7 +47,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the phonemes and ids of each sentence as JSON lines, without synthesising
+    /// Print the phonemes and ids of each sentence as JSON lines, without synthesising;
+    /// a sentence too long for one model run also lists the ids of each run
     Phonemize(PhonemizeArgs),
     /// Print text as vtts reads it: numbers, dates, units, abbreviations in words
     Normalize(NormalizeArgs),

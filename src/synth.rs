@@ -91,11 +91,38 @@ impl SynthesisOptions {
     }
 }
 
-/// The audio of one sentence.
+/// The most phonemes one model run gets at normal speed (length scale 1);
+/// at other speeds the limit scales so that a run's audio stays as long,
+/// about 7 seconds.
+///
+/// A model run holds the activations of all its audio at once, so peak
+/// memory follows the longest run, not the length of the text: on a medium
+/// voice about 1.6 MB per phoneme (220 MB for an 88-phoneme sentence, 543 MB
+/// for a 241-phoneme one). A longer sentence is cut into pieces at clause or
+/// word breaks ([`text::pieces`]), spoken one after the other without a
+/// pause. 120 keeps a long text within 100 MB of a one-sentence run and
+/// leaves about 87 % of the sentences of ordinary prose whole (BENCHMARKS.md).
+pub const MAX_PHONEMES_PER_RUN: f32 = 120.0;
+
+/// The longest piece of a sentence that one model run gets at `length_scale`.
+pub fn max_phonemes_per_run(length_scale: f32) -> usize {
+    let max = if length_scale > 0.0 {
+        MAX_PHONEMES_PER_RUN / length_scale
+    } else {
+        MAX_PHONEMES_PER_RUN
+    };
+    max.clamp(16.0, 1e6) as usize
+}
+
+/// The audio of one sentence, or of one piece of a sentence too long for a
+/// single model run ([`MAX_PHONEMES_PER_RUN`]).
 #[derive(Debug, Clone)]
 pub struct AudioChunk {
     /// The sentence as written.
     pub text: String,
+    /// False for a piece that the rest of its sentence follows: no pause
+    /// goes after it.
+    pub ends_sentence: bool,
     /// Its phonemes, one codepoint each.
     pub phonemes: String,
     /// The ids the model read.
@@ -117,41 +144,38 @@ impl AudioChunk {
 }
 
 impl Voice {
-    /// Speaks `text`: yields one [`AudioChunk`] per sentence, synthesising each
-    /// only when it is asked for.
+    /// Speaks `text`: yields one [`AudioChunk`] per sentence (or piece of a
+    /// long sentence), synthesising each only when it is asked for.
     pub fn synthesize(&self, text: &str, options: SynthesisOptions) -> Chunks<'_> {
         Chunks {
             voice: self,
             options,
             sentences: text::sentences(text, options.dialect).into_iter(),
+            sentence: None,
         }
     }
 
-    /// Synthesises one sentence.
-    pub fn synthesize_sentence(
+    /// Runs the model on one piece of a sentence.
+    fn synthesize_piece(
         &self,
-        sentence: &Sentence,
+        text: &str,
+        phonemes: &str,
+        ends_sentence: bool,
         options: SynthesisOptions,
-    ) -> Option<Result<AudioChunk>> {
-        let phonemized = text::phonemize_sentence(sentence)?;
-        let ids = self
-            .config()
-            .phoneme_id_map
-            .sentence_ids(phonemized.phonemes.chars());
+    ) -> Result<AudioChunk> {
+        let ids = self.config().phoneme_id_map.sentence_ids(phonemes.chars());
         let started = Instant::now();
-        let raw = match self.infer(&ids.ids, options.scales, options.speaker) {
-            Ok(raw) => raw,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(Ok(AudioChunk {
-            text: phonemized.text,
-            phonemes: phonemized.phonemes,
+        let raw = self.infer(&ids.ids, options.scales, options.speaker)?;
+        Ok(AudioChunk {
+            text: text.to_string(),
+            ends_sentence,
+            phonemes: phonemes.to_string(),
             ids: ids.ids,
             missing: ids.missing,
             samples: audio::to_pcm16(&raw),
             sample_rate: self.sample_rate(),
             inference_time: started.elapsed(),
-        }))
+        })
     }
 }
 
@@ -160,10 +184,12 @@ pub struct Chunks<'v> {
     voice: &'v Voice,
     options: SynthesisOptions,
     sentences: std::vec::IntoIter<Sentence>,
+    /// The sentence being spoken and its pieces still to run.
+    sentence: Option<(String, std::vec::IntoIter<String>)>,
 }
 
 impl Chunks<'_> {
-    /// Sentences not yet synthesised (some may turn out to have nothing to say).
+    /// Sentences not yet started (some may turn out to have nothing to say).
     pub fn remaining(&self) -> usize {
         self.sentences.len()
     }
@@ -173,9 +199,28 @@ impl Iterator for Chunks<'_> {
     type Item = Result<AudioChunk>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.sentences
-            .by_ref()
-            .find_map(|sentence| self.voice.synthesize_sentence(&sentence, self.options))
+        loop {
+            if let Some((text, pieces)) = &mut self.sentence
+                && let Some(phonemes) = pieces.next()
+            {
+                let ends_sentence = pieces.len() == 0;
+                return Some(self.voice.synthesize_piece(
+                    text,
+                    &phonemes,
+                    ends_sentence,
+                    self.options,
+                ));
+            }
+            let max = max_phonemes_per_run(self.options.scales.length_scale);
+            let sentence = text::phonemize_sentence(&self.sentences.next()?);
+            self.sentence = sentence.map(|sentence| {
+                let pieces: Vec<String> = text::pieces(&sentence.phonemes, max)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                (sentence.text, pieces.into_iter())
+            });
+        }
     }
 }
 
@@ -186,8 +231,9 @@ pub struct Written {
     pub samples: usize,
 }
 
-/// Writes chunks to a sink in order, with `silence` samples between sentences,
-/// calling `each` after every chunk (for progress and warnings).
+/// Writes chunks to a sink in order, with `silence` samples between sentences
+/// (not between the pieces of one), calling `each` after every chunk (for
+/// progress and warnings).
 pub fn write_chunks(
     chunks: impl IntoIterator<Item = Result<AudioChunk>>,
     sink: &mut dyn AudioSink,
@@ -196,14 +242,16 @@ pub fn write_chunks(
     mut each: impl FnMut(&AudioChunk),
 ) -> Result<()> {
     let gap = vec![0i16; silence];
+    let mut after_sentence = written.sentences > 0;
     for chunk in chunks {
         let chunk = chunk?;
-        if written.sentences > 0 && silence > 0 {
+        if after_sentence && silence > 0 {
             sink.write(&gap)?;
             written.samples += silence;
         }
         sink.write(&chunk.samples)?;
-        written.sentences += 1;
+        after_sentence = chunk.ends_sentence;
+        written.sentences += usize::from(chunk.ends_sentence);
         written.samples += chunk.samples.len();
         each(&chunk);
     }

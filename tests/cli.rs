@@ -150,6 +150,23 @@ fn sentence_silence_sets_the_gap() {
     assert!(gapped[one.len()..one.len() + 11025].iter().all(|&s| s == 0));
 }
 
+/// 217 phonemes in two clauses of 109 and 108: more than one model run takes
+/// at normal speed (`vtts::synth::MAX_PHONEMES_PER_RUN`, 120).
+const LONG_SENTENCE: [&str; 2] = [
+    "Sáng nay trời Hà Nội trong xanh và các bạn nhỏ rủ nhau ra công viên chơi đùa,",
+    "còn các cụ già thì ngồi dưới gốc cây đa uống trà nóng và kể chuyện ngày xưa.",
+];
+
+#[test]
+fn a_sentence_too_long_for_one_run_is_spoken_in_pieces_without_a_pause() {
+    // Cut at the clause break nearest its middle, after "đùa,": the audio is
+    // that of the two clauses said one after the other.
+    let whole = raw(&LONG_SENTENCE.join(" "), &[]);
+    let mut pieces = raw(LONG_SENTENCE[0], &[]);
+    pieces.extend(raw(LONG_SENTENCE[1], &[]));
+    assert_eq!(whole, pieces);
+}
+
 #[test]
 fn slower_presets_give_longer_audio() {
     let text = "Hôm nay trời đẹp quá, chúng ta đi chơi nhé.";
@@ -468,6 +485,26 @@ fn phonemize_prints_one_json_line_per_sentence() {
         .collect();
     assert_eq!(&ids[..2], &[1, 0]);
     assert_eq!(&ids[ids.len() - 2..], &[0, 2]);
+}
+
+#[test]
+fn phonemize_lists_the_runs_of_a_sentence_too_long_for_one() {
+    let lines = |text: &str| -> Vec<serde_json::Value> {
+        let out = ok(run(vtts().args(["phonemize", text]), b""));
+        let out = String::from_utf8(out).unwrap();
+        out.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let whole = lines(&LONG_SENTENCE.join(" "));
+    assert_eq!(whole.len(), 1);
+    let runs = whole[0]["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (run, clause) in runs.iter().zip(LONG_SENTENCE) {
+        assert_eq!(run, &lines(clause)[0]["ids"], "{clause}");
+    }
+    // A sentence that fits has no runs field: its ids are its one run.
+    assert!(lines(LONG_SENTENCE[0])[0].get("runs").is_none());
 }
 
 #[test]

@@ -175,6 +175,15 @@ fn noise_free_audio_equals_piper_tts_at_another_speed() {
 }
 
 #[test]
+fn a_long_sentence_is_one_run_at_a_fast_speed_and_equals_piper_tts() {
+    // 217 phonemes: cut in two at normal speed (tests/cli.rs), but at length
+    // scale 0.5 a run may hold twice as many phonemes for the same audio length.
+    let sentence = "Sáng nay trời Hà Nội trong xanh và các bạn nhỏ rủ nhau ra công viên chơi đùa, \
+                    còn các cụ già thì ngồi dưới gốc cây đa uống trà nóng và kể chuyện ngày xưa.";
+    same_audio_as_piper(TINY, sentence, 0.5, None);
+}
+
+#[test]
 fn noise_free_audio_equals_piper_tts_for_another_speaker() {
     same_audio_as_piper(
         TINY_MULTI,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the text front end (normalise → phonemise → ids, fuzz/fuzz_targets/text.rs)
+# Fuzzes the text front end (normalise → phonemise → cut → ids, fuzz/fuzz_targets/text.rs)
 # for a time box, as CI does:
 #
 #   tools/fuzz.sh [SECONDS]      # default 60

@@ -1,9 +1,9 @@
-//! Fuzzes the text front end — normalise, split, phonemise, ids — with
+//! Fuzzes the text front end — normalise, split, phonemise, cut, ids — with
 //! arbitrary bytes read as text the way a file or stdin would be.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vtts::text::{Dialect, phonemize};
+use vtts::text::{Dialect, phonemize, pieces};
 use vtts::voice::PhonemeIdMap;
 
 fuzz_target!(|data: &[u8]| {
@@ -22,6 +22,10 @@ fuzz_target!(|data: &[u8]| {
             );
             assert!(ids.ids.starts_with(&[1, 0]), "{:?}", ids.ids);
             assert!(ids.ids.ends_with(&[0, 2]), "{:?}", ids.ids);
+            // A small limit, so that short inputs get cut too.
+            let cut = pieces(&sentence.phonemes, 16);
+            assert_eq!(cut.concat(), sentence.phonemes);
+            assert!(cut.iter().all(|p| !p.is_empty() && p.chars().count() <= 16));
         }
     }
 });

@@ -6,34 +6,47 @@ use anyhow::{Result, bail};
 
 use crate::input::Paragraphs;
 use crate::options::PhonemizeOptions;
-use vtts::text;
 use vtts::voice::{PhonemeIdMap, VoiceConfig};
+use vtts::{synth, text};
 
 #[derive(serde::Serialize)]
 struct Line<'a> {
     text: &'a str,
     phonemes: &'a str,
     ids: &'a [i64],
+    /// The ids of each model run, when the sentence is too long for one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    runs: Vec<Vec<i64>>,
 }
 
 pub fn run(options: PhonemizeOptions) -> Result<()> {
-    let voice_map;
-    let map = match &options.config {
-        Some(path) => {
-            voice_map = VoiceConfig::from_file(path)?.phoneme_id_map;
-            &voice_map
-        }
-        None => PhonemeIdMap::standard(),
+    let voice_config = options
+        .config
+        .as_deref()
+        .map(VoiceConfig::from_file)
+        .transpose()?;
+    let (map, length_scale) = match &voice_config {
+        Some(config) => (&config.phoneme_id_map, config.inference.length_scale),
+        None => (PhonemeIdMap::standard(), 1.0),
     };
+    let max_run = synth::max_phonemes_per_run(length_scale);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut sentences = 0;
     for paragraph in Paragraphs::new(options.sources) {
         for sentence in text::phonemize(&paragraph?, options.dialect) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
+            let pieces = text::pieces(&sentence.phonemes, max_run);
+            let runs = if pieces.len() > 1 {
+                let run_ids = |piece: &&str| map.sentence_ids(piece.chars()).ids;
+                pieces.iter().map(run_ids).collect()
+            } else {
+                Vec::new()
+            };
             let line = Line {
                 text: &sentence.text,
                 phonemes: &sentence.phonemes,
                 ids: &ids.ids,
+                runs,
             };
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;

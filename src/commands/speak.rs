@@ -365,7 +365,7 @@ impl Progress {
             "{audio:.1} s of audio, real-time factor {:.3}",
             if audio > 0.0 { elapsed / audio } else { 0.0 }
         ));
-        self.bar.inc(1);
+        self.bar.inc(u64::from(chunk.ends_sentence));
     }
 
     fn finish(&self) {

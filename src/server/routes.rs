@@ -287,8 +287,9 @@ fn tts_file(
             &mut sink,
             ctx.silence,
             &mut written,
-            |_| {
-                ctx.sentences.fetch_add(1, Ordering::Relaxed);
+            |chunk| {
+                ctx.sentences
+                    .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
             },
         )
         .map_err(|e| ApiError::new(500, format!("synthesis failed: {e:#}")))?;
@@ -344,8 +345,9 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
     let rate = ctx.voice.sample_rate();
     let speak = |sink: &mut dyn AudioSink| {
         let mut written = Written::default();
-        synth::write_chunks(chunks, sink, ctx.silence, &mut written, |_| {
-            ctx.sentences.fetch_add(1, Ordering::Relaxed);
+        synth::write_chunks(chunks, sink, ctx.silence, &mut written, |chunk| {
+            ctx.sentences
+                .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
         })
     };
 

@@ -115,9 +115,15 @@ impl Voice {
         let config = VoiceConfig::from_file(&config_path)?;
         let fingerprint = fingerprint(model, &config_path)?;
         let environment = runtime::environment()?;
-        let configure = |builder: SessionBuilder| match parallelism.threads_per_session {
-            Some(threads) => Ok(builder.with_intra_threads(threads)?),
-            None => Ok(builder),
+        let configure = |builder: SessionBuilder| -> ort::Result<SessionBuilder> {
+            // Memory patterns pre-plan the buffers of one input shape, and
+            // every sentence has its own: each new length added a plan to the
+            // arena (a paragraph peaked 200 MB higher) at no gain in speed.
+            let builder = builder.with_memory_pattern(false)?;
+            Ok(match parallelism.threads_per_session {
+                Some(threads) => builder.with_intra_threads(threads)?,
+                None => builder,
+            })
         };
         let cache = optimized::Entry::for_model(model);
         let sessions = (0..parallelism.sessions.max(1))
