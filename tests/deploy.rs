@@ -186,28 +186,48 @@ fn the_images_commands_work_as_written() {
         Behaviour::default(),
     );
 
-    // The build stage: RUN VTTS_DATA_DIR=/opt/vtts vtts voices download --quiet "$VOICE"
+    // The build stage's RUN: the voice download, then a warm-up synthesis
+    // that fills the image's cache. Paths under /opt/vtts and /tmp become
+    // folders here.
     let data = dir.path().join("opt-vtts");
-    let download = dockerfile()
+    let in_here = |word: &str| {
+        let word = word.replace("\"$VOICE\"", &voice_name);
+        if let Some(rest) = word.strip_prefix("/opt/vtts") {
+            format!("{}{rest}", data.display())
+        } else if let Some(rest) = word.strip_prefix("/tmp/") {
+            dir.path().join(rest).display().to_string()
+        } else {
+            word
+        }
+    };
+    let build = dockerfile()
         .into_iter()
         .find(|(i, a)| i == "RUN" && a.contains("voices download"))
         .unwrap()
         .1;
-    let args: Vec<String> = download
-        .split_whitespace()
-        .skip_while(|w| *w != "vtts")
-        .skip(1)
-        .map(|w| w.replace("\"$VOICE\"", &voice_name))
-        .collect();
-    ok(run(
-        vtts()
-            .env_remove("VTTS_OFFLINE")
-            .env("VTTS_DATA_DIR", &data)
+    let commands: Vec<&str> = build.split("&&").map(str::trim).collect();
+    assert!(commands.iter().any(|c| c.contains("XDG_CACHE_HOME=")));
+    for command in commands {
+        // VAR=value ... vtts ARGS...
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let program = words.iter().position(|w| *w == "vtts").unwrap();
+        let mut step = vtts();
+        step.env_remove("VTTS_OFFLINE")
             .env("VTTS_VOICES_CATALOG", &catalog_path)
-            .env("VTTS_VOICES_URL", &host.base_url)
-            .args(&args),
-        b"",
-    ));
+            .env("VTTS_VOICES_URL", &host.base_url);
+        for pair in &words[..program] {
+            let (key, value) = pair.split_once('=').unwrap();
+            step.env(key, in_here(value));
+        }
+        let args = words[program + 1..].iter().map(|w| in_here(w));
+        ok(run(step.args(args), b""));
+    }
+    let image_cache = data.join("cache");
+    let cached_graph = fs::read_dir(image_cache.join("vtts/models"))
+        .expect("the warm-up made a models cache")
+        .map(|e| e.unwrap().path().join("model.onnx.data"))
+        .find(|p| p.is_file())
+        .expect("an optimised graph in the image's cache");
 
     // The runtime stage, as its user, with its environment; the paths of the
     // image become folders here and port 8888 a free one.
@@ -244,17 +264,13 @@ fn the_images_commands_work_as_written() {
         .args(&command[1..]);
     for (key, value) in &env {
         let value = match key.as_str() {
-            "VTTS_DATA_DIR" => data.display().to_string(),
             "VTTS_AUDIO_DIR" => audio.display().to_string(),
-            _ => value.clone(),
+            _ => in_here(value),
         };
         server.env(key, value);
     }
-    // No writable home: the bundled ONNX Runtime must load from memory.
-    server
-        .env("HOME", "/nonexistent")
-        .env_remove("XDG_CACHE_HOME")
-        .current_dir("/");
+    // No writable home, and the image's cache belongs to root (the build).
+    server.env("HOME", "/nonexistent").current_dir("/");
     let child = server
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -280,6 +296,9 @@ fn the_images_commands_work_as_written() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
+    // The server maps the library and the optimised graph from the image's
+    // cache: it neither rewrites the graph nor copies the library to memory.
+    let maps = fs::read_to_string(format!("/proc/{}/maps", child.id())).unwrap_or_default();
     let tts = std::net::TcpStream::connect(("127.0.0.1", port)).map(|mut s| {
         common::http::send(&mut s, "GET", "/tts?text=Xin+ch%C3%A0o", &[], b"");
         common::http::read_response(&mut s, true)
@@ -288,6 +307,13 @@ fn the_images_commands_work_as_written() {
     let output = child.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(healthy, "the health check never passed: {log}");
+    assert!(
+        maps.contains(&cached_graph.display().to_string()),
+        "the server maps {}",
+        cached_graph.display()
+    );
+    let library = image_cache.join("vtts/libonnxruntime-");
+    assert!(maps.contains(&library.display().to_string()), "{maps}");
     assert!(output.status.success(), "a clean stop on SIGTERM: {log}");
     let tts = tts.unwrap();
     assert_eq!(tts.status, 200, "{log}");

@@ -112,8 +112,12 @@ impl Voice {
                 model.display()
             );
         }
-        let config = VoiceConfig::from_file(&config_path)?;
-        let fingerprint = fingerprint(model, &config_path)?;
+        // Read once: parsed here, and hashed into the fingerprint.
+        let config_text = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("reading voice config {}", config_path.display()))?;
+        let config = VoiceConfig::from_json(&config_text)
+            .with_context(|| format!("voice config {}", config_path.display()))?;
+        let fingerprint = fingerprint(model, &config_text)?;
         let environment = runtime::environment()?;
         let configure = |builder: SessionBuilder| -> ort::Result<SessionBuilder> {
             // Memory patterns pre-plan the buffers of one input shape, and
@@ -250,15 +254,13 @@ impl Voice {
     }
 }
 
-fn fingerprint(model: &Path, config: &Path) -> Result<String> {
+fn fingerprint(model: &Path, config: &str) -> Result<String> {
     use sha1::{Digest, Sha1};
     let model_len = std::fs::metadata(model)
         .with_context(|| format!("reading voice model {}", model.display()))?
         .len();
-    let config = std::fs::read(config)
-        .with_context(|| format!("reading voice config {}", config.display()))?;
     let digest = Sha1::new()
-        .chain_update(&config)
+        .chain_update(config)
         .chain_update(model_len.to_le_bytes())
         .finalize();
     Ok(crate::dirs::hex(&digest))

@@ -13,8 +13,9 @@
 //! - Weights go to a separate file, which ONNX Runtime maps instead of copying.
 //! - An entry is a directory, `$XDG_CACHE_HOME/vtts/models/<key>/`, published
 //!   by one rename, so a reader never sees half of it. Its key covers the ONNX
-//!   Runtime build, and the model's size, modification time and a sample of its
-//!   bytes, so a changed model or library never meets an old entry.
+//!   Runtime build, and the model's size and 64 KiB sampled across its bytes,
+//!   so a changed model or library never meets an old entry, while a copy of
+//!   the same model (into a container image, say) finds it.
 //! - Any failure (no cache directory, a full disk, a damaged entry) falls back
 //!   to loading the model itself; the cache can only make a load faster.
 //! - `VTTS_MODEL_CACHE=0` turns the cache off.
@@ -22,7 +23,6 @@
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -176,13 +176,12 @@ fn key(model: &Path) -> std::io::Result<String> {
     hash.update(FORMAT);
     hash.update(ort::info());
     hash.update(meta.len().to_le_bytes());
-    hash.update(meta.mtime().to_le_bytes());
-    hash.update(meta.mtime_nsec().to_le_bytes());
-    // Eight 4 KiB samples spread over the file: models of the same shape
-    // differ in their weights, which fill nearly all of it.
+    // Sixteen 4 KiB samples spread over the file, the first at its start (the
+    // graph and its metadata): models of the same shape differ in their
+    // weights, which fill nearly all of it.
     let mut block = vec![0; 4096];
-    for i in 0..8 {
-        file.seek(SeekFrom::Start(meta.len() / 8 * i))?;
+    for i in 0..16 {
+        file.seek(SeekFrom::Start(meta.len() / 16 * i))?;
         let n = file.read(&mut block)?;
         hash.update(&block[..n]);
     }
