@@ -97,11 +97,11 @@ impl SynthesisOptions {
 ///
 /// A model run holds the activations of all its audio at once, so peak
 /// memory follows the longest run, not the length of the text: on a medium
-/// voice about 1.6 MB per phoneme (220 MB for an 88-phoneme sentence, 543 MB
-/// for a 241-phoneme one). A longer sentence is cut into pieces at clause or
-/// word breaks ([`text::pieces`]), spoken one after the other without a
-/// pause. 120 keeps a long text within 100 MB of a one-sentence run and
-/// leaves about 87 % of the sentences of ordinary prose whole (BENCHMARKS.md).
+/// voice 240 MB for an 88-phoneme sentence, 455 MB for a 241-phoneme one.
+/// A longer sentence is cut into pieces at clause or word breaks
+/// ([`text::pieces`]), spoken one after the other without a pause. 120 keeps
+/// a long text within 100 MB of a one-sentence run and left 87 % of the
+/// sentences of the benchmark's mixed text whole (BENCHMARKS.md, Memory).
 pub const MAX_PHONEMES_PER_RUN: f32 = 120.0;
 
 /// The longest piece of a sentence that one model run gets at `length_scale`.

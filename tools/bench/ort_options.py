@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Which ONNX Runtime session options help a Piper voice on this machine.
 
-Each configuration runs in a fresh process: create the session (timed), run the first
+Each configuration runs in a fresh process (with ONNX Runtime's telemetry off, as in
+vtts): create the session (timed), run the first
 sentence once (timed: the first run of a session is slower), then the whole
 paragraph's sentences (timed), and report its peak RSS. Configurations are visited
 round-robin, `--rounds` times, and medians are printed. The library is the same
@@ -33,7 +34,12 @@ CONFIGS = {
     "no_cpu_arena": {"enable_cpu_mem_arena": False},
     "no_mem_pattern": {"enable_mem_pattern": False},
     "parallel_executor": {"execution_mode": "ORT_PARALLEL", "inter_op_num_threads": 2},
-    "saved_optimized": {"saved": True, "level": "ORT_DISABLE_ALL"},
+    "no_prepacking": {"config": {"session.disable_prepacking": "1"}},
+    "saved_optimized": {"saved": "all", "level": "ORT_DISABLE_ALL"},
+    # What vtts does: the graph it cached (extended level, weights in their own
+    # file), loaded without optimisation, memory patterns and prepacking.
+    "vtts": {"saved": "extended", "level": "ORT_DISABLE_ALL", "enable_mem_pattern": False,
+             "config": {"session.disable_prepacking": "1"}},
 }
 
 
@@ -58,7 +64,7 @@ def worker(model, name, ids_file):
     import onnxruntime as ort
     spec = CONFIGS[name]
     sentences = [json.loads(line)["ids"] for line in open(ids_file)]
-    path = optimized_path(model) if spec.get("saved") else model
+    path = optimized_path(model, spec["saved"]) if spec.get("saved") else model
     started = time.perf_counter()
     session = ort.InferenceSession(path, options_for(spec), providers=["CPUExecutionProvider"])
     loaded = time.perf_counter()
@@ -75,17 +81,28 @@ def worker(model, name, ids_file):
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def optimized_path(model):
-    return str(Path("/tmp/vtts-bench") / (Path(model).stem + ".optimized.onnx"))
+def optimized_path(model, kind):
+    return str(Path("/tmp/vtts-bench") / f"{Path(model).stem}.optimized-{kind}.onnx")
 
 
 def save_optimized(model):
+    """Saves the graph optimised at level ALL (weights inside), and as vtts caches it."""
     import onnxruntime as ort
-    options = ort.SessionOptions()
-    options.optimized_model_filepath = optimized_path(model)
-    started = time.perf_counter()
-    ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-    return time.perf_counter() - started
+    took = {}
+    for kind in ("all", "extended"):
+        options = ort.SessionOptions()
+        options.optimized_model_filepath = optimized_path(model, kind)
+        if kind == "extended":
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+            options.add_session_config_entry(
+                "session.optimized_model_external_initializers_file_name",
+                Path(optimized_path(model, kind)).name + ".data")
+            options.add_session_config_entry(
+                "session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+        started = time.perf_counter()
+        ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        took[kind] = time.perf_counter() - started
+    return took
 
 
 def main():
@@ -107,13 +124,14 @@ def main():
         subprocess.run([args.vtts, "phonemize", "-m", args.model, "-f", args.text], check=True,
                        stdout=out)
     saving = save_optimized(args.model)
-    print(f"saving the optimised model took {saving * 1000:.0f} ms;"
-          f" {os.path.getsize(optimized_path(args.model)) / 1e6:.1f} MB")
+    for kind, took in saving.items():
+        print(f"saving the model optimised at level {kind} took {took * 1000:.0f} ms")
     runs = {name: [] for name in args.only}
     for _ in range(args.rounds):
         for name in args.only:
             out = subprocess.run([sys.executable, __file__, "--worker", args.model, name,
-                                  ids_file], check=True, capture_output=True, text=True).stdout
+                                  ids_file], check=True, capture_output=True, text=True,
+                                 env=dict(os.environ, ORT_DISABLE_TELEMETRY="1")).stdout
             runs[name].append(json.loads(out))
     med = statistics.median
     base = med(r["paragraph"] for r in runs.get("default", runs[args.only[0]]))
