@@ -61,12 +61,21 @@ impl Sandbox {
 
     /// The published entries of the model cache.
     fn entries(&self) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = self
+            .listing()
+            .into_iter()
+            .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+            .collect();
+        entries.sort();
+        entries
+    }
+
+    /// Everything in the model cache, staging directories included.
+    fn listing(&self) -> Vec<PathBuf> {
         let Ok(listing) = fs::read_dir(self.cache().join("vtts/models")) else {
             return Vec::new();
         };
-        let mut entries: Vec<PathBuf> = listing.map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        entries
+        listing.map(|e| e.unwrap().path()).collect()
     }
 }
 
@@ -91,7 +100,8 @@ fn the_first_load_caches_the_optimised_model_and_later_loads_use_it() {
     // A miss: the model is optimised, saved, and the audio is unchanged.
     assert_eq!(sandbox.speak(&mut sandbox.vtts()), reference);
     let entries = sandbox.entries();
-    assert_eq!(entries.len(), 1, "one entry, no staging left: {entries:?}");
+    assert_eq!(sandbox.listing(), entries, "one entry, no staging left");
+    assert_eq!(entries.len(), 1);
     let entry = &entries[0];
     assert_eq!(files_of(entry), ["model.onnx", "model.onnx.data", "source"]);
     assert_eq!(
@@ -126,6 +136,20 @@ fn a_changed_model_gets_a_new_entry_and_its_old_one_goes() {
     let before = sandbox.speak(&mut sandbox.vtts());
     let old = sandbox.entries();
     assert_eq!(old.len(), 1);
+    // Staging of loads that died: one two hours ago, one that may still be running.
+    let models = sandbox.cache().join("vtts/models");
+    let (dead, running) = (
+        models.join(".abc.1-0.partial"),
+        models.join(".abc.2-0.partial"),
+    );
+    for dir in [&dead, &running] {
+        fs::create_dir(dir).unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    fs::File::open(&dead)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
 
     // Replace the voice with the multi-speaker one under the same name: a
     // different model that must not be served from the old entry.
@@ -140,6 +164,8 @@ fn a_changed_model_gets_a_new_entry_and_its_old_one_goes() {
     let new = sandbox.entries();
     assert_eq!(new.len(), 1, "the old entry is removed: {new:?}");
     assert_ne!(new, old);
+    assert!(!dead.exists(), "abandoned staging is removed");
+    assert!(running.exists(), "recent staging is left to its load");
 }
 
 #[test]

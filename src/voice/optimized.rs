@@ -1,10 +1,11 @@
 //! A cache of voice models that ONNX Runtime has already optimised.
 //!
 //! Creating a session spends most of its time rewriting the graph (fusions,
-//! constant folding): 750–930 ms of a medium voice's 850 ms load, measured in
-//! BENCHMARKS.md. ONNX Runtime can save the rewritten graph, and a session made
-//! from that file with optimisation switched off starts in about 90 ms and runs
-//! as fast. So the first load of a model saves it here, and later loads use it.
+//! constant folding): 600–930 ms for a medium voice on the benchmark machine.
+//! ONNX Runtime can save the rewritten graph, and a session made from that
+//! file with optimisation switched off starts in 55–90 ms and runs as fast
+//! (BENCHMARKS.md, Start-up). So the first load of a model saves it here, and
+//! later loads use it.
 //!
 //! - The graph is optimised at the extended level, which ONNX Runtime documents
 //!   as hardware-independent. The layout level it adds by default made no
@@ -140,7 +141,8 @@ impl Entry {
         self.remove_stale();
     }
 
-    /// Removes entries made from this model before it changed, and entries whose model is gone.
+    /// Removes entries made from this model before it changed, entries whose
+    /// model is gone, and staging left by a load that died an hour ago or more.
     fn remove_stale(&self) {
         let Some(root) = self.dir.parent() else {
             return;
@@ -152,7 +154,16 @@ impl Entry {
             let staged = dir
                 .file_name()
                 .is_some_and(|n| n.as_bytes().starts_with(b"."));
-            if dir == self.dir || staged {
+            if staged {
+                let abandoned = fs::metadata(&dir)
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() >= 3600));
+                if abandoned {
+                    let _ = fs::remove_dir_all(&dir);
+                }
+                continue;
+            }
+            if dir == self.dir {
                 continue;
             }
             let Ok(source) = fs::read(dir.join(SOURCE_FILE)) else {
