@@ -407,7 +407,23 @@ fn parallel_clients_get_their_own_correct_audio() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert_eq!(alone, together);
+    // A request that runs while no other does gets the solo session on every
+    // core, the others a one-thread session each; the thread count changes
+    // the order of float sums, so samples may differ by one step, as they do
+    // against piper-tts. Anything mixed up between requests differs by far more.
+    for ((a, b), text) in alone.iter().zip(&together).zip(texts) {
+        assert_eq!(a.len(), b.len(), "{text}");
+        let (a, b) = (raw_samples(&a[44..]), raw_samples(&b[44..]));
+        let worst = a
+            .iter()
+            .zip(&b)
+            .map(|(&x, &y)| (i32::from(x) - i32::from(y)).abs())
+            .max();
+        assert!(
+            worst <= Some(1),
+            "{text}: samples differ by up to {worst:?}"
+        );
+    }
     for (i, a) in alone.iter().enumerate() {
         for b in &alone[i + 1..] {
             assert_ne!(a, b);

@@ -52,6 +52,10 @@ pub struct Voice {
     // synthesise at the same time.
     sessions: Vec<Mutex<Session>>,
     next: AtomicUsize,
+    /// A session on every core, taken only when no other run is going on.
+    solo: Option<Mutex<Session>>,
+    /// Model runs in progress.
+    running: AtomicUsize,
     takes_speaker: bool,
 }
 
@@ -61,6 +65,9 @@ pub struct Parallelism {
     pub sessions: usize,
     /// Threads inside one model run; ONNX Runtime's default (all cores) when `None`.
     pub threads_per_session: Option<usize>,
+    /// One more session, on every core, for a run that starts while no other
+    /// is going on: a lone caller then gets the whole machine.
+    pub solo: bool,
 }
 
 impl Default for Parallelism {
@@ -69,20 +76,25 @@ impl Default for Parallelism {
         Self {
             sessions: 1,
             threads_per_session: None,
+            solo: false,
         }
     }
 }
 
 impl Parallelism {
-    /// For `callers` concurrent callers: a session each, sharing the cores.
-    /// Measured on 2 cores: two one-thread sessions run about 30 % more
-    /// sentences per second than one two-thread session taking turns.
+    /// For `callers` concurrent callers: a session each, sharing the cores,
+    /// and a solo session for when only one of them is busy. Measured on 2
+    /// cores: two one-thread sessions run about 30 % more sentences per
+    /// second than one two-thread session taking turns, but a lone caller on
+    /// one thread runs at 0.7 of the speed it would have on both.
     pub fn for_callers(callers: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let sessions = callers.clamp(1, cores.max(1));
+        let threads = (cores / sessions).max(1);
         Self {
             sessions,
-            threads_per_session: Some((cores / sessions).max(1)),
+            threads_per_session: Some(threads),
+            solo: threads < cores,
         }
     }
 }
@@ -119,29 +131,39 @@ impl Voice {
             .with_context(|| format!("voice config {}", config_path.display()))?;
         let fingerprint = fingerprint(model, &config_text)?;
         let environment = runtime::environment()?;
-        let configure = |builder: SessionBuilder| -> ort::Result<SessionBuilder> {
-            // Memory patterns pre-plan the buffers of one input shape, and
-            // every sentence has its own: each new length added a plan to the
-            // arena (a paragraph peaked 200 MB higher) at no gain in speed.
-            let builder = builder.with_memory_pattern(false)?;
-            // Prepacking copies weights into kernel-specific layouts when the
-            // session starts: it doubled the start of a cached medium model
-            // (109 ms against 55 ms) for no measurable gain per run, and its
-            // copies are private memory where the mapped weights are shared.
-            let builder = builder.with_config_entry("session.disable_prepacking", "1")?;
-            Ok(match parallelism.threads_per_session {
-                Some(threads) => builder.with_intra_threads(threads)?,
-                None => builder,
-            })
-        };
+        let configure_with =
+            |builder: SessionBuilder, threads: Option<usize>| -> ort::Result<SessionBuilder> {
+                // Memory patterns pre-plan the buffers of one input shape, and
+                // every sentence has its own: each new length added a plan to the
+                // arena (a paragraph peaked 200 MB higher) at no gain in speed.
+                let builder = builder.with_memory_pattern(false)?;
+                // Prepacking copies weights into kernel-specific layouts when the
+                // session starts: it doubled the start of a cached medium model
+                // (109 ms against 55 ms) for no measurable gain per run, and its
+                // copies are private memory where the mapped weights are shared.
+                let builder = builder.with_config_entry("session.disable_prepacking", "1")?;
+                Ok(match threads {
+                    Some(threads) => builder.with_intra_threads(threads)?,
+                    None => builder,
+                })
+            };
         let cache = optimized::Entry::for_model(model);
-        let sessions = (0..parallelism.sessions.max(1))
-            .map(|_| match &cache {
+        let open = |threads: Option<usize>| {
+            let configure = |builder| configure_with(builder, threads);
+            match &cache {
                 Some(entry) => entry.session(environment, &configure),
                 None => configure(Session::builder(environment)?)?.commit_from_file(model),
-            })
+            }
+        };
+        let loading = || format!("loading voice model {}", model.display());
+        let sessions = (0..parallelism.sessions.max(1))
+            .map(|_| open(parallelism.threads_per_session))
             .collect::<Result<Vec<Session>, _>>()
-            .with_context(|| format!("loading voice model {}", model.display()))?;
+            .with_context(loading)?;
+        let solo = match parallelism.solo {
+            true => Some(Mutex::new(open(None).with_context(loading)?)),
+            false => None,
+        };
         let input_names: Vec<&str> = sessions[0].inputs().iter().map(|i| i.name()).collect();
         for required in ["input", "input_lengths", "scales"] {
             if !input_names.contains(&required) {
@@ -163,6 +185,8 @@ impl Voice {
             config,
             sessions: sessions.into_iter().map(Mutex::new).collect(),
             next: AtomicUsize::new(0),
+            solo,
+            running: AtomicUsize::new(0),
             takes_speaker,
         })
     }
@@ -209,16 +233,16 @@ impl Voice {
         }
     }
 
-    /// A session no one is running, or, when all are busy, the next in turn.
-    fn free_session(&self) -> MutexGuard<'_, Session> {
+    /// The session for a run that starts now: the solo one when no other run
+    /// is going on, else one no one is running, else the next in turn.
+    fn free_session(&self, alone: bool) -> MutexGuard<'_, Session> {
+        if alone && let Some(guard) = self.solo.as_ref().and_then(try_take) {
+            return guard;
+        }
         let n = self.sessions.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         (0..n)
-            .find_map(|i| match self.sessions[(start + i) % n].try_lock() {
-                Ok(guard) => Some(guard),
-                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-                Err(TryLockError::WouldBlock) => None,
-            })
+            .find_map(|i| try_take(&self.sessions[(start + i) % n]))
             .unwrap_or_else(|| {
                 self.sessions[start % n]
                     .lock()
@@ -235,7 +259,8 @@ impl Voice {
             [3usize],
             vec![scales.noise_scale, scales.length_scale, scales.noise_w],
         ))?;
-        let mut session = self.free_session();
+        let _running = Running::start(&self.running);
+        let mut session = self.free_session(_running.alone);
         let outputs = if self.takes_speaker {
             let sid = Tensor::from_array(([1usize], vec![speaker.0]))?;
             session.run(ort::inputs![
@@ -251,6 +276,35 @@ impl Voice {
             .try_extract_tensor::<f32>()
             .context("reading the voice's audio output")?;
         Ok(samples.to_vec())
+    }
+}
+
+/// The session in `lock` if no one holds it (a run that panicked leaves it usable).
+fn try_take(lock: &Mutex<Session>) -> Option<MutexGuard<'_, Session>> {
+    match lock.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+/// Counts a model run from its start to its end.
+struct Running<'a> {
+    count: &'a AtomicUsize,
+    /// No other run was going on when this one started.
+    alone: bool,
+}
+
+impl<'a> Running<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        let alone = count.fetch_add(1, Ordering::SeqCst) == 0;
+        Self { count, alone }
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
