@@ -259,8 +259,8 @@ impl Voice {
             [3usize],
             vec![scales.noise_scale, scales.length_scale, scales.noise_w],
         ))?;
-        let _running = Running::start(&self.running);
-        let mut session = self.free_session(_running.alone);
+        let running = Running::start(&self.running);
+        let mut session = self.free_session(running.alone);
         let outputs = if self.takes_speaker {
             let sid = Tensor::from_array(([1usize], vec![speaker.0]))?;
             session.run(ort::inputs![
