@@ -60,7 +60,7 @@ pub fn phonemize_sentence(sentence: &Sentence) -> Option<PhonemizedSentence> {
 
 /// Cuts a sentence's phonemes into pieces of at most `max` phonemes, so that
 /// no model run is longer than the caller can afford (memory grows with the
-/// length of the audio of one run: about 0.8 MB per phoneme on a medium voice).
+/// length of the audio of one run: 1.2–1.4 MB per phoneme on a medium voice).
 ///
 /// A sentence that fits is one piece, unchanged. A longer one is halved at
 /// the clause break (after `, : ;` and their space) nearest its middle, else
