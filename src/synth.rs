@@ -104,14 +104,15 @@ impl SynthesisOptions {
 /// sentences of the benchmark's mixed text whole (BENCHMARKS.md, Memory).
 pub const MAX_PHONEMES_PER_RUN: f32 = 120.0;
 
-/// The longest piece of a sentence that one model run gets at `length_scale`.
-pub fn max_phonemes_per_run(length_scale: f32) -> usize {
+/// A sentence's phonemes cut into the pieces the model runs on one by one at
+/// `length_scale` (one piece when the sentence fits in a run).
+pub fn runs(phonemes: &str, length_scale: f32) -> Vec<&str> {
     let max = if length_scale > 0.0 {
         MAX_PHONEMES_PER_RUN / length_scale
     } else {
         MAX_PHONEMES_PER_RUN
     };
-    max.clamp(16.0, 1e6) as usize
+    text::pieces(phonemes, max.clamp(16.0, 1e6) as usize)
 }
 
 /// The audio of one sentence, or of one piece of a sentence too long for a
@@ -211,10 +212,10 @@ impl Iterator for Chunks<'_> {
                     self.options,
                 ));
             }
-            let max = max_phonemes_per_run(self.options.scales.length_scale);
+            let scale = self.options.scales.length_scale;
             let sentence = text::phonemize_sentence(&self.sentences.next()?);
             self.sentence = sentence.map(|sentence| {
-                let pieces: Vec<String> = text::pieces(&sentence.phonemes, max)
+                let pieces: Vec<String> = runs(&sentence.phonemes, scale)
                     .into_iter()
                     .map(str::to_string)
                     .collect();

@@ -29,13 +29,12 @@ pub fn run(options: PhonemizeOptions) -> Result<()> {
         Some(config) => (&config.phoneme_id_map, config.inference.length_scale),
         None => (PhonemeIdMap::standard(), 1.0),
     };
-    let max_run = synth::max_phonemes_per_run(length_scale);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut sentences = 0;
     for paragraph in Paragraphs::new(options.sources) {
         for sentence in text::phonemize(&paragraph?, options.dialect) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
-            let pieces = text::pieces(&sentence.phonemes, max_run);
+            let pieces = synth::runs(&sentence.phonemes, length_scale);
             let runs = if pieces.len() > 1 {
                 let run_ids = |piece: &&str| map.sentence_ids(piece.chars()).ids;
                 pieces.iter().map(run_ids).collect()
