@@ -61,8 +61,8 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
         'vtts;phonemize' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT')
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Take ids from this voice''s config instead of Piper''s standard espeak map')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Take ids from this voice''s config instead of Piper''s standard espeak map')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Take ids from this voice''s config (a Piper .onnx file or an installed voice''s name) instead of Piper''s standard espeak map')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Take ids from this voice''s config (a Piper .onnx file or an installed voice''s name) instead of Piper''s standard espeak map')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'Base URL of audio links behind a proxy (default: from the request''s Host header)')
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Access-Control-Allow-Origin of every response; empty to send none')
             [CompletionResult]::new('--sentence-silence', '--sentence-silence', [CompletionResultType]::ParameterName, 'Seconds of silence between sentences [0–60]')
-            [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'Default reading of numbers (requests may pass `dialect`)')
+            [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds a connection may stall a read or a write, and a request body may take')
             [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never download: use installed voices only')
@@ -119,8 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             break
         }
         'vtts;voices;download' {
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors (no progress bar)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -57,8 +57,8 @@ set edit:completion:arg-completer[vtts] = {|@words|
         &'vtts;phonemize'= {
             cand -f 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT'
             cand --file 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT'
-            cand -m 'Take ids from this voice''s config instead of Piper''s standard espeak map'
-            cand --model 'Take ids from this voice''s config instead of Piper''s standard espeak map'
+            cand -m 'Take ids from this voice''s config (a Piper .onnx file or an installed voice''s name) instead of Piper''s standard espeak map'
+            cand --model 'Take ids from this voice''s config (a Piper .onnx file or an installed voice''s name) instead of Piper''s standard espeak map'
             cand -c 'Voice config (default: the model path + .json)'
             cand --config 'Voice config (default: the model path + .json)'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
@@ -88,7 +88,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --public-url 'Base URL of audio links behind a proxy (default: from the request''s Host header)'
             cand --cors-origin 'Access-Control-Allow-Origin of every response; empty to send none'
             cand --sentence-silence 'Seconds of silence between sentences [0–60]'
-            cand --dialect 'Default reading of numbers (requests may pass `dialect`)'
+            cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
             cand --io-timeout 'Seconds a connection may stall a read or a write, and a request body may take'
             cand --shutdown-timeout 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight'
             cand --offline 'Never download: use installed voices only'
@@ -110,8 +110,8 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --help 'Print help'
         }
         &'vtts;voices;download'= {
-            cand -q 'Print nothing but errors'
-            cand --quiet 'Print nothing but errors'
+            cand -q 'Print nothing but errors (no progress bar)'
+            cand --quiet 'Print nothing but errors (no progress bar)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

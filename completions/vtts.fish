@@ -57,7 +57,7 @@ complete -c vtts -n "__fish_vtts_needs_command" -a "completions" -d 'Print a she
 complete -c vtts -n "__fish_vtts_needs_command" -a "generate-assets" -d 'Write completions/ and man/ from these definitions (for maintainers)'
 complete -c vtts -n "__fish_vtts_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s f -l file -d 'Read text from a file (\'-\' for standard input); repeatable, read in order after TEXT' -r -F
-complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s m -l model -d 'Take ids from this voice\'s config instead of Piper\'s standard espeak map' -r -F
+complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s m -l model -d 'Take ids from this voice\'s config (a Piper .onnx file or an installed voice\'s name) instead of Piper\'s standard espeak map' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
@@ -79,7 +79,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cache-max-mb -d 'Bou
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l public-url -d 'Base URL of audio links behind a proxy (default: from the request\'s Host header)' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cors-origin -d 'Access-Control-Allow-Origin of every response; empty to send none' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'Default reading of numbers (requests may pass `dialect`)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Seconds a connection may stall a read or a write, and a request body may take' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l shutdown-timeout -d 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight' -r
@@ -93,7 +93,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_su
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_subcommand_from list download install remove path help" -f -a "path" -d 'Print the folder voices are installed in (VTTS_DATA_DIR sets it)'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_subcommand_from list download install remove path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from download" -s q -l quiet -d 'Print nothing but errors'
+complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from download" -s q -l quiet -d 'Print nothing but errors (no progress bar)'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from install" -s c -l config -d 'Its config (default: PATH.onnx.json)' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'

@@ -1,13 +1,21 @@
-//! The command line as clap parses it. Every flag is defined here once; the
-//! same definitions give `--help`, the shell completions in `completions/`
-//! and the man pages in `man/` (`vtts generate-assets`).
-//! Checking what the values mean together is `options.rs`'s job.
+//! The command line as clap parses it. Every flag is defined here once, in
+//! small groups that the commands flatten where they need them; the same
+//! definitions give `--help`, the shell completions in `completions/` and the
+//! man pages in `man/` (`vtts generate-assets`). Ranges and defaults are the
+//! library's and the server's named constants. Checking what the values mean
+//! together is `options.rs`'s job.
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use vtts::synth::{DEFAULT_SENTENCE_SILENCE, Speed};
-use vtts::text::Dialect;
+use vtts_core::Speed;
+use vtts_core::request::{
+    DEFAULT_SENTENCE_SILENCE, LENGTH_SCALE, NOISE_SCALE, NOISE_W, Range, SENTENCE_SILENCE,
+};
+use vtts_text::Dialect;
+
+use crate::server::defaults;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -79,9 +87,8 @@ pub enum VoicesCommand {
     Download {
         #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,
-        /// Print nothing but errors
-        #[arg(short = 'q', long)]
-        quiet: bool,
+        #[command(flatten)]
+        quiet: QuietArgs,
     },
     /// Install a voice from its files (NAME.onnx and NAME.onnx.json)
     Install {
@@ -112,6 +119,7 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// Which voice.
 #[derive(Debug, Args)]
 pub struct VoiceArgs {
     /// Voice model: a Piper .onnx file or the name of an installed voice
@@ -139,6 +147,54 @@ pub struct VoiceArgs {
     /// Never download: use installed voices only
     #[arg(long, env = "VTTS_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
     pub offline: bool,
+}
+
+/// How numbers are read.
+#[derive(Debug, Args)]
+pub struct DialectArgs {
+    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
+    #[arg(long, value_name = "DIALECT", default_value = "north", value_parser = dialect(), env = "VTTS_DIALECT")]
+    pub dialect: Dialect,
+}
+
+/// The pause between sentences.
+#[derive(Debug, Args)]
+pub struct SilenceArgs {
+    /// Seconds of silence between sentences [0–60]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(SENTENCE_SILENCE))]
+    pub sentence_silence: f32,
+}
+
+/// Progress and notices.
+#[derive(Debug, Args)]
+pub struct QuietArgs {
+    /// Print nothing but errors (no progress bar)
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+/// How the voice speaks; every one defaults to the voice's own config.
+#[derive(Debug, Args)]
+pub struct SynthesisArgs {
+    /// Speaking rate preset
+    #[arg(long, value_name = "PRESET", value_parser = speed())]
+    pub speed: Option<Speed>,
+
+    /// Phoneme duration scale (overrides --speed): above 1 slower, below 1 faster [0.1–10]
+    #[arg(long, value_name = "F", value_parser = in_range(LENGTH_SCALE))]
+    pub length_scale: Option<f32>,
+
+    /// Voice variation (default: the voice's config; 0 = deterministic) [0–2]
+    #[arg(long, value_name = "F", value_parser = in_range(NOISE_SCALE))]
+    pub noise_scale: Option<f32>,
+
+    /// Rhythm variation (default: the voice's config; 0 = deterministic) [0–2]
+    #[arg(long, value_name = "F", value_parser = in_range(NOISE_W))]
+    pub noise_w: Option<f32>,
+
+    /// Speaker of a multi-speaker voice, by number or name
+    #[arg(short = 's', long, value_name = "ID|NAME")]
+    pub speaker: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -169,37 +225,17 @@ pub struct SpeakArgs {
     #[arg(long, conflicts_with_all = ["output", "play"])]
     pub json_input: bool,
 
-    /// Speaking rate preset
-    #[arg(long, value_enum, value_name = "PRESET")]
-    pub speed: Option<Speed>,
+    #[command(flatten)]
+    pub synthesis: SynthesisArgs,
 
-    /// Phoneme duration scale (overrides --speed): above 1 slower, below 1 faster [0.1–10]
-    #[arg(long, value_name = "F", value_parser = in_range(0.1, 10.0))]
-    pub length_scale: Option<f32>,
+    #[command(flatten)]
+    pub dialect: DialectArgs,
 
-    /// Voice variation (default: the voice's config; 0 = deterministic) [0–2]
-    #[arg(long, value_name = "F", value_parser = in_range(0.0, 2.0))]
-    pub noise_scale: Option<f32>,
+    #[command(flatten)]
+    pub silence: SilenceArgs,
 
-    /// Rhythm variation (default: the voice's config; 0 = deterministic) [0–2]
-    #[arg(long, value_name = "F", value_parser = in_range(0.0, 2.0))]
-    pub noise_w: Option<f32>,
-
-    /// Speaker of a multi-speaker voice, by number or name
-    #[arg(short = 's', long, value_name = "ID|NAME")]
-    pub speaker: Option<String>,
-
-    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
-    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
-    pub dialect: Dialect,
-
-    /// Seconds of silence between sentences [0–60]
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
-    pub sentence_silence: f32,
-
-    /// Print nothing but errors (no progress bar)
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: QuietArgs,
 }
 
 #[derive(Debug, Args)]
@@ -207,17 +243,21 @@ pub struct PhonemizeArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Take ids from this voice's config instead of Piper's standard espeak map
-    #[arg(short = 'm', long = "model", value_name = "PATH")]
+    /// Take ids from this voice's config (a Piper .onnx file or an installed voice's name) instead of Piper's standard espeak map
+    #[arg(
+        short = 'm',
+        long = "model",
+        value_name = "PATH|NAME",
+        env = "VTTS_MODEL"
+    )]
     pub model: Option<PathBuf>,
 
     /// Voice config (default: the model path + .json)
     #[arg(short = 'c', long = "config", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
-    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
-    pub dialect: Dialect,
+    #[command(flatten)]
+    pub dialect: DialectArgs,
 }
 
 #[derive(Debug, Args)]
@@ -225,9 +265,64 @@ pub struct NormalizeArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
-    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
-    pub dialect: Dialect,
+    #[command(flatten)]
+    pub dialect: DialectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub voice: VoiceArgs,
+
+    /// Address to listen on
+    #[arg(long, default_value = defaults::HOST)]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = defaults::PORT)]
+    pub port: u16,
+
+    /// Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]
+    #[arg(long, value_name = "DIR", env = "VTTS_AUDIO_DIR")]
+    pub audio_dir: Option<PathBuf>,
+
+    /// Requests synthesising at once [default: number of cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: Option<u16>,
+
+    /// Synthesis requests that may wait for a worker; more get 503
+    #[arg(long, value_name = "N", default_value_t = defaults::QUEUE)]
+    pub queue: usize,
+
+    /// Longest text accepted, in characters
+    #[arg(long, value_name = "N", default_value_t = defaults::MAX_CHARS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_chars: u32,
+
+    /// Bound of the audio directory in MiB; least recently used files go first
+    #[arg(long, value_name = "N", default_value_t = defaults::CACHE_MAX_MB)]
+    pub cache_max_mb: u64,
+
+    /// Base URL of audio links behind a proxy (default: from the request's Host header)
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Access-Control-Allow-Origin of every response; empty to send none
+    #[arg(long, value_name = "ORIGIN", default_value = defaults::CORS_ORIGIN, value_parser = header_value)]
+    pub cors_origin: String,
+
+    #[command(flatten)]
+    pub silence: SilenceArgs,
+
+    #[command(flatten)]
+    pub dialect: DialectArgs,
+
+    /// Seconds a connection may stall a read or a write, and a request body may take
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::IO_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub io_timeout: u64,
+
+    /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECONDS)]
+    pub shutdown_timeout: u64,
 }
 
 /// A value that can go into an HTTP header as it is: visible ASCII and spaces.
@@ -241,13 +336,29 @@ fn header_value(s: &str) -> Result<String, String> {
     }
 }
 
-/// A parser for a float within `min..=max`, with a message that says the range.
-fn in_range(min: f32, max: f32) -> impl Fn(&str) -> Result<f32, String> + Clone {
-    move |s| match s.parse::<f32>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        Ok(_) => Err(format!("{s} is outside the range {min} to {max}")),
-        Err(_) => Err(format!("{s:?} is not a number")),
-    }
+/// A parser for a number within one of the library's ranges, with its message.
+fn in_range(range: Range) -> impl Fn(&str) -> Result<f32, String> + Clone {
+    move |s| range.parse(s)
+}
+
+/// The speed presets by name, listed in `--help`.
+fn speed() -> impl TypedValueParser<Value = Speed> {
+    let names = Speed::ALL.map(|speed| {
+        let value = PossibleValue::new(speed.name());
+        match speed {
+            Speed::VerySlow => value.alias("very-slow"),
+            Speed::VeryFast => value.alias("very-fast"),
+            _ => value,
+        }
+    });
+    PossibleValuesParser::new(names).map(|name| name.parse().expect("a listed preset"))
+}
+
+/// The dialects by name, with what each says, listed in `--help`.
+fn dialect() -> impl TypedValueParser<Value = Dialect> {
+    let names =
+        Dialect::ALL.map(|dialect| PossibleValue::new(dialect.name()).help(dialect.description()));
+    PossibleValuesParser::new(names).map(|name| name.parse().expect("a listed dialect"))
 }
 
 #[cfg(test)]
@@ -280,64 +391,13 @@ mod tests {
     #[test]
     fn presets_are_written_with_underscores() {
         let cli = Cli::try_parse_from(["vtts", "--speed", "very_slow", "x"]).unwrap();
-        assert_eq!(cli.speak.speed, Some(Speed::VerySlow));
+        assert_eq!(cli.speak.synthesis.speed, Some(Speed::VerySlow));
+        assert!(Cli::try_parse_from(["vtts", "--speed", "warp", "x"]).is_err());
     }
-}
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub voice: VoiceArgs,
-
-    /// Address to listen on
-    #[arg(long, default_value = "0.0.0.0")]
-    pub host: String,
-
-    /// Port to listen on (0 picks a free one)
-    #[arg(long, default_value_t = 8888)]
-    pub port: u16,
-
-    /// Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]
-    #[arg(long, value_name = "DIR", env = "VTTS_AUDIO_DIR")]
-    pub audio_dir: Option<PathBuf>,
-
-    /// Requests synthesising at once [default: number of cores]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub workers: Option<u16>,
-
-    /// Synthesis requests that may wait for a worker; more get 503
-    #[arg(long, value_name = "N", default_value_t = 16)]
-    pub queue: usize,
-
-    /// Longest text accepted, in characters
-    #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_chars: u32,
-
-    /// Bound of the audio directory in MiB; least recently used files go first
-    #[arg(long, value_name = "N", default_value_t = 1024)]
-    pub cache_max_mb: u64,
-
-    /// Base URL of audio links behind a proxy (default: from the request's Host header)
-    #[arg(long, value_name = "URL")]
-    pub public_url: Option<String>,
-
-    /// Access-Control-Allow-Origin of every response; empty to send none
-    #[arg(long, value_name = "ORIGIN", default_value = "*", value_parser = header_value)]
-    pub cors_origin: String,
-
-    /// Seconds of silence between sentences [0–60]
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_SENTENCE_SILENCE, value_parser = in_range(0.0, 60.0))]
-    pub sentence_silence: f32,
-
-    /// Default reading of numbers (requests may pass `dialect`)
-    #[arg(long, value_enum, default_value_t = Dialect::North, env = "VTTS_DIALECT")]
-    pub dialect: Dialect,
-
-    /// Seconds a connection may stall a read or a write, and a request body may take
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
-    pub io_timeout: u64,
-
-    /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub shutdown_timeout: u64,
+    #[test]
+    fn dialects_are_parsed_by_name() {
+        let cli = Cli::try_parse_from(["vtts", "--dialect", "south", "x"]).unwrap();
+        assert_eq!(cli.speak.dialect.dialect, Dialect::South);
+    }
 }

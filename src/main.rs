@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod input;
 mod options;
+mod server;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -42,13 +43,23 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("vtts: error: {error:#}");
-            if error.chain().any(|cause| cause.is::<UsageError>()) {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
+            ExitCode::from(exit_code(&error))
         }
     }
+}
+
+/// The exit status of an error, documented in `vtts --help`: 2 for a
+/// mistake in how vtts was called (a flag, a setting, a speaker), 1 for
+/// everything else.
+fn exit_code(error: &anyhow::Error) -> u8 {
+    let usage = error.chain().any(|cause| {
+        cause.is::<UsageError>()
+            || matches!(
+                cause.downcast_ref::<vtts_core::Error>(),
+                Some(vtts_core::Error::InvalidSetting { .. })
+            )
+    });
+    if usage { 2 } else { 1 }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

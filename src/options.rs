@@ -4,14 +4,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use vtts_core::voices::Wanted;
+use vtts_core::{Format, SynthesisRequest};
+use vtts_text::Dialect;
+
 use crate::cli::{
     Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ServeArgs, SpeakArgs, VoiceArgs,
     VoicesCommand,
 };
 use crate::input::Source;
-use vtts::server::ServerConfig;
-use vtts::text::Dialect;
-use vtts::voices::Wanted;
+use crate::server::ServerConfig;
 
 /// A mistake in how vtts was called; exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -51,12 +53,8 @@ pub struct SpeakOptions {
     pub output: Output,
     /// Input lines are JSON objects, each naming its own output file.
     pub json_input: bool,
-    pub length_scale: Option<f32>,
-    pub noise_scale: Option<f32>,
-    pub noise_w: Option<f32>,
-    pub speaker: Option<String>,
-    pub dialect: Dialect,
-    pub sentence_silence: f32,
+    /// The flags' settings; a JSON line's own settings go over them.
+    pub request: SynthesisRequest,
     pub quiet: bool,
 }
 
@@ -69,7 +67,9 @@ pub struct NormalizeOptions {
 #[derive(Debug)]
 pub struct PhonemizeOptions {
     pub sources: Vec<Source>,
-    /// The voice config whose id map to use; Piper's standard map when absent.
+    /// The voice whose id map to use, when no config is named.
+    pub model: Option<VoiceChoice>,
+    /// The config whose id map to use; Piper's standard map when neither is given.
     pub config: Option<PathBuf>,
     pub dialect: Dialect,
 }
@@ -89,12 +89,6 @@ pub enum Destination {
     Play,
     /// One file per input line in this folder.
     Directory(PathBuf),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Wav,
-    Raw,
 }
 
 impl Task {
@@ -130,22 +124,25 @@ fn sources(input: InputArgs) -> Vec<Source> {
     sources
 }
 
-fn config_path(model: Option<PathBuf>, config: Option<PathBuf>) -> Option<PathBuf> {
-    config.or_else(|| model.map(|model| vtts::voice::config::default_path(&model)))
-}
-
 fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
+    // Only what is installed or on disk: phonemes never wait for a download.
+    let model = args.model.map(|model| VoiceChoice {
+        wanted: Wanted::Path(model),
+        config: None,
+        offline: true,
+    });
     PhonemizeOptions {
         sources: sources(args.input),
-        config: config_path(args.model, args.config),
-        dialect: args.dialect,
+        model,
+        config: args.config,
+        dialect: args.dialect.dialect,
     }
 }
 
 fn normalize_options(args: NormalizeArgs) -> NormalizeOptions {
     NormalizeOptions {
         sources: sources(args.input),
-        dialect: args.dialect,
+        dialect: args.dialect.dialect,
     }
 }
 
@@ -166,34 +163,29 @@ fn serve_options(args: ServeArgs) -> ServeOptions {
     let workers = args.workers.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
-    let audio_dir = args.audio_dir.unwrap_or_else(default_audio_dir);
+    let defaults = ServerConfig::default();
     ServeOptions {
         voice: voice_choice(args.voice),
         server: ServerConfig {
             host: args.host,
             port: args.port,
-            audio_dir,
+            audio_dir: args.audio_dir.unwrap_or(defaults.audio_dir),
             workers,
             queue: args.queue,
             max_chars: args.max_chars as usize,
             cache_max_bytes: args.cache_max_mb.saturating_mul(1024 * 1024),
             public_url: args.public_url,
             cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
-            sentence_silence: args.sentence_silence,
-            dialect: args.dialect,
+            sentence_silence: args.silence.sentence_silence,
+            dialect: args.dialect.dialect,
             io_timeout: Duration::from_secs(args.io_timeout),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
         },
     }
 }
 
-/// `$XDG_CACHE_HOME/vtts/audio`, or `~/.cache/vtts/audio`, or `./audio`.
-fn default_audio_dir() -> PathBuf {
-    vtts::dirs::cache_dir().map_or_else(|| PathBuf::from("audio"), |cache| cache.join("audio"))
-}
-
 fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
-    let format = if args.raw { Format::Raw } else { Format::Wav };
+    let format = if args.raw { Format::Pcm } else { Format::Wav };
     let destination = match (args.output, args.output_dir) {
         (_, Some(dir)) => Destination::Directory(dir),
         _ if args.play => Destination::Play,
@@ -210,9 +202,7 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
         }
         (None, None) => Destination::Stdout,
     };
-    let length_scale = args
-        .length_scale
-        .or_else(|| args.speed.map(|speed| speed.length_scale()));
+    let synthesis = args.synthesis;
     Ok(SpeakOptions {
         sources: sources(args.input),
         voice: voice_choice(args.voice),
@@ -221,13 +211,16 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
             format,
         },
         json_input: args.json_input,
-        length_scale,
-        noise_scale: args.noise_scale,
-        noise_w: args.noise_w,
-        speaker: args.speaker,
-        dialect: args.dialect,
-        sentence_silence: args.sentence_silence,
-        quiet: args.quiet,
+        request: SynthesisRequest {
+            speed: synthesis.speed,
+            length_scale: synthesis.length_scale,
+            noise_scale: synthesis.noise_scale,
+            noise_w: synthesis.noise_w,
+            speaker: synthesis.speaker,
+            dialect: Some(args.dialect.dialect),
+            sentence_silence: Some(args.silence.sentence_silence),
+        },
+        quiet: args.quiet.quiet,
     })
 }
 
@@ -235,6 +228,7 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
 mod tests {
     use super::*;
     use clap::Parser;
+    use vtts_core::Speed;
 
     fn speak(args: &[&str], terminal: bool) -> Result<SpeakOptions, UsageError> {
         let cli = Cli::try_parse_from(std::iter::once("vtts").chain(args.iter().copied())).unwrap();
@@ -299,15 +293,27 @@ mod tests {
     }
 
     #[test]
-    fn length_scale_overrides_the_speed_preset() {
+    fn the_flags_become_one_request() {
         let options = speak(
-            &["-m", "v", "--speed", "fast", "--length-scale", "2", "x"],
+            &[
+                "-m",
+                "v",
+                "--speed",
+                "fast",
+                "--length-scale",
+                "2",
+                "-s",
+                "3",
+                "x",
+            ],
             false,
         )
         .unwrap();
-        assert_eq!(options.length_scale, Some(2.0));
-        let options = speak(&["-m", "v", "--speed", "fast", "x"], false).unwrap();
-        assert_eq!(options.length_scale, Some(0.6));
+        assert_eq!(options.request.speed, Some(Speed::Fast));
+        assert_eq!(options.request.length_scale, Some(2.0));
+        assert_eq!(options.request.speaker.as_deref(), Some("3"));
+        assert_eq!(options.request.noise_scale, None, "the voice's own");
+        assert_eq!(options.request.sentence_silence, Some(0.2));
     }
 
     #[test]

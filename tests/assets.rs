@@ -1,7 +1,7 @@
 //! The committed completions and man pages are what the current command line
 //! generates; refresh them with `cargo run -- generate-assets .`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The web page in a real browser: Debian's headless Chromium, driven by
 //! playwright-core (`tests/browser/page.mjs`; `npm ci --prefix tests/browser`).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

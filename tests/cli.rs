@@ -1,6 +1,6 @@
 //! The `vtts` command as a user drives it: input, output, options, errors.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::process::{Command, Stdio};
@@ -151,7 +151,7 @@ fn sentence_silence_sets_the_gap() {
 }
 
 /// 217 phonemes in two clauses of 109 and 108: more than one model run takes
-/// at normal speed (`vtts::synth::MAX_PHONEMES_PER_RUN`, 120).
+/// at normal speed (`vtts_core::synth::MAX_PHONEMES_PER_RUN`, 120).
 const LONG_SENTENCE: [&str; 2] = [
     "Sáng nay trời Hà Nội trong xanh và các bạn nhỏ rủ nhau ra công viên chơi đùa,",
     "còn các cụ già thì ngồi dưới gốc cây đa uống trà nóng và kể chuyện ngày xưa.",

@@ -3,7 +3,7 @@
 //! download and its runtime settings (ENV, USER, ENTRYPOINT, CMD, HEALTHCHECK)
 //! are run here as written, and the manifests agree with both.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,7 +1,7 @@
 //! A running server under hostile input and faults: every case is answered
 //! correctly or the connection is closed, and the server keeps serving others.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{BufReader, Read, Write};

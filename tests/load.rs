@@ -1,7 +1,7 @@
 //! A bounded load test over loopback: 10,000 mixed requests from 16 clients.
 //! No 5xx but deliberate 503s, no crash, memory flat, every saved file valid.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;

@@ -2,12 +2,13 @@
 //! identical phoneme ids on the prose corpus, identical audio without noise.
 //! Needs the reference environment (`tools/setup-test-env.sh`).
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;
-use vtts::voice::PhonemeIdMap;
-use vtts::{Scales, SpeakerId, SynthesisOptions, Voice};
+use vtts_core::request::DEFAULT_SENTENCE_SILENCE;
+use vtts_core::{Scales, SpeakerId, Synthesis, Voice};
+use vtts_text::PhonemeIdMap;
 
 fn ids_of(value: &Value) -> Vec<i64> {
     value
@@ -36,7 +37,7 @@ fn the_prose_corpus_gets_the_same_ids_as_piper_tts() {
     let mut sentences = 0;
     for (line, expected) in lines.iter().zip(&reference) {
         assert_eq!(expected["text"], *line);
-        let ours: Vec<(String, Vec<i64>)> = vtts::text::phonemize(line, Default::default())
+        let ours: Vec<(String, Vec<i64>)> = vtts_text::phonemize(line, Default::default())
             .map(|s| {
                 let ids = map.sentence_ids(s.phonemes.chars());
                 assert!(
@@ -86,7 +87,7 @@ fn the_prose_corpus_gets_the_same_ids_as_piper_tts() {
 /// same ids and the same samples within ±1 (piper truncates floats to i16).
 fn same_audio_as_piper(model: &str, text: &str, length_scale: f32, speaker: Option<i64>) {
     let voice = Voice::load(&voice(model), None).unwrap();
-    let options = SynthesisOptions {
+    let options = Synthesis {
         scales: Scales {
             noise_scale: 0.0,
             length_scale,
@@ -94,6 +95,7 @@ fn same_audio_as_piper(model: &str, text: &str, length_scale: f32, speaker: Opti
         },
         speaker: SpeakerId(speaker.unwrap_or(0)),
         dialect: Default::default(),
+        sentence_silence: DEFAULT_SENTENCE_SILENCE,
     };
     let ours: Vec<_> = voice
         .synthesize(text, options)

@@ -2,7 +2,7 @@
 //! plugin stands in for one: it writes what the device was given to a WAV,
 //! which the tests compare with what vtts synthesised.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

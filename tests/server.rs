@@ -1,7 +1,7 @@
 //! `vtts serve` over real HTTP on loopback: every endpoint, every error,
 //! streaming, concurrency, overload and a graceful stop.
 
-mod common;
+use crate::common;
 
 use std::io::{BufReader, Read};
 use std::os::unix::fs::MetadataExt;
@@ -269,7 +269,7 @@ fn bad_requests_get_400_with_a_message_that_names_the_problem() {
         ("/tts?text=%C3%28", "UTF-8"),
         (
             "/tts?text=x&length_scale=99",
-            "length_scale must be a number from 0.1 to 10",
+            "length_scale: 99 is outside the range 0.1 to 10",
         ),
         ("/tts?text=%E2%98%83", "nothing to say"),
         ("/tts/stream?text=%E2%98%83", "nothing to say"),

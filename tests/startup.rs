@@ -1,7 +1,7 @@
 //! What a voice load leaves behind: the cache of optimised models, and no
 //! telemetry from ONNX Runtime.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,7 @@
 
 use std::time::Instant;
 
-use vtts::text::{self, Dialect};
-use vtts::voice::PhonemeIdMap;
+use vtts_text::{self as text, Dialect, PhonemeIdMap};
 
 /// A small deterministic generator (xorshift), so failures are repeatable.
 struct Rng(u64);

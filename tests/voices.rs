@@ -1,7 +1,7 @@
 //! `vtts voices` and voices by name, against a local file server standing in
 //! for the voice host: download, progress, checksums, resume, offline.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,8 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vtts::text::{Dialect, phonemize, pieces};
-use vtts::voice::PhonemeIdMap;
+use vtts_text::{Dialect, PhonemeIdMap, phonemize, pieces};
 
 fuzz_target!(|data: &[u8]| {
     // Invalid UTF-8 becomes U+FFFD rather than being skipped, so every input

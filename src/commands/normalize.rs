@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use crate::input::Lines;
 use crate::options::NormalizeOptions;
-use vtts::text::normalize::normalize_with;
+use vtts_text::normalize::normalize;
 
 pub fn run(options: NormalizeOptions) -> Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -14,7 +14,7 @@ pub fn run(options: NormalizeOptions) -> Result<()> {
         let line = line?;
         let text = line.text.strip_suffix('\n').unwrap_or(&line.text);
         let text = text.strip_suffix('\r').unwrap_or(text);
-        writeln!(out, "{}", normalize_with(text, options.dialect))?;
+        writeln!(out, "{}", normalize(text, options.dialect))?;
         out.flush()?;
     }
     Ok(())

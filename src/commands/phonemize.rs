@@ -3,11 +3,13 @@
 use std::io::{BufWriter, Write};
 
 use anyhow::{Result, bail};
+use vtts_core::synth;
+use vtts_core::voice::{VoiceConfig, config};
+use vtts_text::PhonemeIdMap;
 
+use super::speak::find_voice;
 use crate::input::Paragraphs;
 use crate::options::PhonemizeOptions;
-use vtts::voice::{PhonemeIdMap, VoiceConfig};
-use vtts::{synth, text};
 
 #[derive(serde::Serialize)]
 struct Line<'a> {
@@ -20,8 +22,12 @@ struct Line<'a> {
 }
 
 pub fn run(options: PhonemizeOptions) -> Result<()> {
-    let voice_config = options
-        .config
+    let config_path = match (options.config, &options.model) {
+        (Some(path), _) => Some(path),
+        (None, Some(choice)) => Some(config::default_path(&find_voice(choice, true)?)),
+        (None, None) => None,
+    };
+    let voice_config = config_path
         .as_deref()
         .map(VoiceConfig::from_file)
         .transpose()?;
@@ -32,7 +38,7 @@ pub fn run(options: PhonemizeOptions) -> Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut sentences = 0;
     for paragraph in Paragraphs::new(options.sources) {
-        for sentence in text::phonemize(&paragraph?, options.dialect) {
+        for sentence in vtts_text::phonemize(&paragraph?, options.dialect) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
             let pieces = synth::runs(&sentence.phonemes, length_scale);
             let runs = if pieces.len() > 1 {

@@ -1,5 +1,5 @@
-//! `vtts [TEXT]...`: speak text to a WAV file, a WAV stream, raw PCM or the
-//! sound card; or, in batch, one file per input line.
+//! `vtts [TEXT]...`: speak text to a file, a stream or the sound card; or,
+//! in batch, one file per input line.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Seek};
@@ -11,14 +11,14 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Deserialize;
+use vtts_core::audio::{AudioSink, PlaybackSink};
+use vtts_core::voices::{self, Store};
+use vtts_core::{
+    AudioChunk, Error, Format, Parallelism, Recorder, Synthesis, SynthesisRequest, Target, Voice,
+};
 
 use crate::input::{Lines, Paragraphs};
-use crate::options::{Destination, Format, Output, SpeakOptions, UsageError, VoiceChoice};
-use vtts::audio::{self, AudioSink, PlaybackSink, RawSink, WavFileSink, WavStreamSink};
-use vtts::synth::{self, Speed, Written};
-use vtts::voice::Parallelism;
-use vtts::voices::{self, Store};
-use vtts::{AudioChunk, SynthesisOptions, Voice};
+use crate::options::{Destination, Output, SpeakOptions, VoiceChoice};
 
 /// Set by Ctrl-C: synthesis stops after the current sentence, and an
 /// unfinished output file is removed rather than left half written.
@@ -27,25 +27,37 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 pub fn run(options: SpeakOptions) -> Result<()> {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     // The process ends with this command, so the voice is never dropped:
-    // freeing ONNX Runtime's session and arena page by page took 35–45 ms
-    // of a 400 ms one-sentence run, for memory the exit returns anyway.
+    // freeing ONNX Runtime's session and arena page by page costs tens of
+    // milliseconds, for memory the exit returns anyway.
     let voice: &Voice = Box::leak(Box::new(load_voice(
         &options.voice,
         options.quiet,
         Parallelism::default(),
     )?));
-    let synthesis = synthesis_options(voice, &options, None, None)?;
-    match (&options.output.destination, options.json_input) {
-        (_, true) => json_lines(voice, &options),
-        (Destination::Directory(dir), false) => file_per_line(voice, &options, synthesis, dir),
+    if options.json_input {
+        return json_lines(voice, &options);
+    }
+    let synthesis = options.request.resolve(voice)?;
+    match &options.output.destination {
+        Destination::Directory(dir) => file_per_line(voice, &options, synthesis, dir),
         _ => speak_all(voice, &options, synthesis),
     }
 }
 
 /// Finds (and, on first use, downloads) the voice, then loads it.
 pub fn load_voice(choice: &VoiceChoice, quiet: bool, parallelism: Parallelism) -> Result<Voice> {
+    let model = find_voice(choice, quiet)?;
+    Ok(Voice::load_with(
+        &model,
+        choice.config.as_deref(),
+        parallelism,
+    )?)
+}
+
+/// The model file of the voice the user means, downloaded on first use.
+pub fn find_voice(choice: &VoiceChoice, quiet: bool) -> Result<PathBuf> {
     let progress = !quiet && std::io::stderr().is_terminal();
-    let model = voices::resolve(
+    Ok(voices::resolve(
         choice.wanted.clone(),
         &Store::open_default(),
         choice.offline,
@@ -55,50 +67,38 @@ pub fn load_voice(choice: &VoiceChoice, quiet: bool, parallelism: Parallelism) -
                 eprintln!("vtts: {message}");
             }
         },
-    )?;
-    Voice::load_with(&model, choice.config.as_deref(), parallelism)
+    )?)
 }
 
 /// Everything to one output, sentence after sentence.
-fn speak_all(voice: &Voice, options: &SpeakOptions, synthesis: SynthesisOptions) -> Result<()> {
+fn speak_all(voice: &Voice, options: &SpeakOptions, synthesis: Synthesis) -> Result<()> {
     let rate = voice.sample_rate();
+    let output = &options.output;
     // A file or the sound card is opened before synthesis so that a bad path
     // or a missing device fails at once; stdout gets nothing until there is audio.
-    let mut sink: Option<Box<dyn AudioSink>> = match &options.output.destination {
-        Destination::Stdout => None,
-        _ => Some(open_sink(&options.output, rate)?),
-    };
-    let silence = audio::samples_in(options.sentence_silence, rate);
+    let mut recorder = match &output.destination {
+        Destination::Stdout => Recorder::lazy(
+            move || stdout_sink(output.format, rate),
+            synthesis.sentence_silence,
+            rate,
+        ),
+        _ => Recorder::new(open_sink(output, rate)?, synthesis.sentence_silence, rate),
+    }
+    .cancel_on(&INTERRUPTED);
     let progress = Progress::new(options.quiet);
-    let mut written = Written::default();
     let mut warned = false;
     for paragraph in Paragraphs::new(options.sources.clone()) {
         let paragraph = paragraph?;
         let chunks = voice.synthesize(&paragraph, synthesis);
         progress.more(chunks.remaining());
-        let mut chunks = chunks
-            .take_while(|_| !INTERRUPTED.load(Ordering::SeqCst))
-            .peekable();
-        if chunks.peek().is_none() {
-            continue;
-        }
-        if sink.is_none() {
-            sink = Some(open_sink(&options.output, rate)?);
-        }
-        let sink = sink.as_deref_mut().expect("opened above");
-        synth::write_chunks(chunks, sink, silence, &mut written, |chunk| {
+        recorder.record(chunks, |chunk| {
             progress.done(chunk);
             warn_missing(voice, chunk, options.quiet, &mut warned);
         })?;
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            bail!("interrupted");
-        }
     }
     progress.finish();
-    match sink {
-        Some(sink) if written.sentences > 0 => sink.finish(),
-        _ => bail!("nothing to say: the input has no speakable text"),
-    }
+    recorder.finish()?;
+    Ok(())
 }
 
 fn warn_missing(voice: &Voice, chunk: &AudioChunk, quiet: bool, warned: &mut bool) {
@@ -117,7 +117,7 @@ fn warn_missing(voice: &Voice, chunk: &AudioChunk, quiet: bool, warned: &mut boo
 fn file_per_line(
     voice: &Voice,
     options: &SpeakOptions,
-    synthesis: SynthesisOptions,
+    synthesis: Synthesis,
     dir: &Path,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -129,7 +129,7 @@ fn file_per_line(
         }
         count += 1;
         let path = dir.join(file_name(count, &line.text, options.output.format));
-        write_file(voice, &line.text, synthesis, options, &path)
+        write_file(voice, &line.text, synthesis, options.output.format, &path)
             .with_context(|| line.place.clone())?;
         println!("{}", path.display());
     }
@@ -139,17 +139,42 @@ fn file_per_line(
     Ok(())
 }
 
-/// One line of `--json-input`, as piper-tts reads them.
+/// One line of `--json-input`, as piper-tts reads them, with vtts's settings.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonLine {
     text: String,
     output_file: Option<PathBuf>,
     speed: Option<String>,
+    #[serde(alias = "speaker_id")]
     speaker: Option<serde_json::Value>,
     length_scale: Option<f32>,
     noise_scale: Option<f32>,
     noise_w: Option<f32>,
+}
+
+impl JsonLine {
+    /// The line's settings; what it leaves out comes from the flags.
+    fn request(&self, flags: &SynthesisRequest) -> Result<SynthesisRequest, Error> {
+        let speed = self
+            .speed
+            .as_deref()
+            .map(|name| name.parse().map_err(|e| Error::setting("speed", e)))
+            .transpose()?;
+        let speaker = self.speaker.as_ref().map(|value| match value {
+            serde_json::Value::String(name) => name.clone(),
+            other => other.to_string(),
+        });
+        let line = SynthesisRequest {
+            speed,
+            length_scale: self.length_scale,
+            noise_scale: self.noise_scale,
+            noise_w: self.noise_w,
+            speaker,
+            ..SynthesisRequest::default()
+        };
+        Ok(line.or(flags))
+    }
 }
 
 /// `--json-input`: one object per line; a bad line is reported and the rest
@@ -168,25 +193,7 @@ fn json_lines(voice: &Voice, options: &SpeakOptions) -> Result<()> {
         let result = (|| -> Result<PathBuf> {
             let job: JsonLine =
                 serde_json::from_str(&line.text).context("not a JSON object with a \"text\"")?;
-            let speaker = job
-                .speaker
-                .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string));
-            let speed = job
-                .speed
-                .as_deref()
-                .map(str::parse::<Speed>)
-                .transpose()
-                .map_err(anyhow::Error::msg)?;
-            let mut synthesis = synthesis_options(voice, options, speed, speaker.as_deref())?;
-            if let Some(v) = job.length_scale {
-                synthesis.scales.length_scale = v;
-            }
-            if let Some(v) = job.noise_scale {
-                synthesis.scales.noise_scale = v;
-            }
-            if let Some(v) = job.noise_w {
-                synthesis.scales.noise_w = v;
-            }
+            let synthesis = job.request(&options.request)?.resolve(voice)?;
             let path = match job.output_file {
                 Some(path) => path,
                 None => {
@@ -195,11 +202,12 @@ fn json_lines(voice: &Voice, options: &SpeakOptions) -> Result<()> {
                     dir.join(file_name(count, &job.text, options.output.format))
                 }
             };
-            write_file(voice, &job.text, synthesis, options, &path)?;
+            write_file(voice, &job.text, synthesis, options.output.format, &path)?;
             Ok(path)
         })();
         match result {
             Ok(path) => println!("{}", path.display()),
+            Err(e) if is_interrupted(&e) => return Err(e),
             Err(e) => {
                 failed += 1;
                 eprintln!("vtts: error: {}: {e:#}", line.place);
@@ -213,31 +221,27 @@ fn json_lines(voice: &Voice, options: &SpeakOptions) -> Result<()> {
     }
 }
 
+fn is_interrupted(error: &anyhow::Error) -> bool {
+    matches!(error.downcast_ref::<Error>(), Some(Error::Interrupted))
+}
+
+/// One text to one file, which appears only when it is complete.
 fn write_file(
     voice: &Voice,
     text: &str,
-    synthesis: SynthesisOptions,
-    options: &SpeakOptions,
+    synthesis: Synthesis,
+    format: Format,
     path: &Path,
 ) -> Result<()> {
-    let output = Output {
-        destination: Destination::File(path.to_path_buf()),
-        format: options.output.format,
-    };
-    let mut sink = open_sink(&output, voice.sample_rate())?;
-    let mut written = Written::default();
-    let silence = audio::samples_in(options.sentence_silence, voice.sample_rate());
-    let chunks = voice
-        .synthesize(text, synthesis)
-        .take_while(|_| !INTERRUPTED.load(Ordering::SeqCst));
-    synth::write_chunks(chunks, sink.as_mut(), silence, &mut written, |_| {})?;
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        bail!("interrupted");
+    let rate = voice.sample_rate();
+    let sink = format.sink(Target::File(path.to_path_buf()), rate)?;
+    let mut recorder =
+        Recorder::new(sink, synthesis.sentence_silence, rate).cancel_on(&INTERRUPTED);
+    recorder.record(voice.synthesize(text, synthesis), |_| {})?;
+    match recorder.finish() {
+        Err(Error::NothingToSay) => bail!("nothing to say in {text:?}"),
+        other => Ok(other.map(drop)?),
     }
-    if written.sentences == 0 {
-        bail!("nothing to say in {text:?}");
-    }
-    sink.finish()
 }
 
 /// `0001-xin-chao-cac-ban.wav`: the line number, then the first words without diacritics.
@@ -258,10 +262,7 @@ fn file_name(number: usize, text: &str, format: Format) -> String {
         }
     }
     let slug = slug.trim_matches('-');
-    let extension = match format {
-        Format::Wav => "wav",
-        Format::Raw => "pcm",
-    };
+    let extension = format.extension();
     if slug.is_empty() {
         format!("{number:04}.{extension}")
     } else {
@@ -269,59 +270,35 @@ fn file_name(number: usize, text: &str, format: Format) -> String {
     }
 }
 
-fn synthesis_options(
-    voice: &Voice,
-    options: &SpeakOptions,
-    speed: Option<Speed>,
-    speaker: Option<&str>,
-) -> Result<SynthesisOptions> {
-    let mut synthesis = SynthesisOptions::for_voice(voice);
-    synthesis.dialect = options.dialect;
-    if let Some(length_scale) = speed.map(Speed::length_scale).or(options.length_scale) {
-        synthesis.scales.length_scale = length_scale;
-    }
-    if let Some(noise_scale) = options.noise_scale {
-        synthesis.scales.noise_scale = noise_scale;
-    }
-    if let Some(noise_w) = options.noise_w {
-        synthesis.scales.noise_w = noise_w;
-    }
-    if let Some(speaker) = speaker.or(options.speaker.as_deref()) {
-        synthesis.speaker = voice
-            .speaker(speaker)
-            .map_err(|e| UsageError(format!("{e:#}")))?;
-    }
-    Ok(synthesis)
-}
-
+/// The sink of a file or the sound card.
 fn open_sink(output: &Output, rate: u32) -> Result<Box<dyn AudioSink>> {
-    Ok(match (&output.destination, output.format) {
-        (Destination::File(path), Format::Wav) => Box::new(WavFileSink::create(path, rate)?),
-        (Destination::File(path), Format::Raw) => Box::new(RawSink::create(path)?),
-        (Destination::Play, _) => Box::new(PlaybackSink::open(rate)?),
-        (Destination::Stdout, Format::Raw) => Box::new(RawSink::new(stdout())),
-        (Destination::Stdout, Format::Wav) => match seekable_stdout()? {
-            Some(file) => Box::new(WavFileSink::new(BufWriter::new(file), rate)?),
-            None => Box::new(WavStreamSink::new(stdout(), rate)?),
-        },
-        (Destination::Directory(_), _) => unreachable!("directories get one file per line"),
+    Ok(match &output.destination {
+        Destination::File(path) => output.format.sink(Target::File(path.clone()), rate)?,
+        Destination::Play => Box::new(PlaybackSink::open(rate)?),
+        Destination::Stdout => stdout_sink(output.format, rate)?,
+        Destination::Directory(_) => unreachable!("directories get one file per line"),
     })
 }
 
-fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
-    BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
+/// Standard output: seekable when it is a regular file we are at the start
+/// of (`vtts > out.wav`), so a WAV header can get its real sizes; a stream
+/// otherwise.
+fn stdout_sink(format: Format, rate: u32) -> vtts_core::Result<Box<dyn AudioSink>> {
+    let target = match seekable_stdout() {
+        Some(file) => Target::Seekable(Box::new(BufWriter::new(file))),
+        None => Target::Stream(Box::new(BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout().lock(),
+        ))),
+    };
+    format.sink(target, rate)
 }
 
-/// Stdout as a file when it is a regular file we are at the start of
-/// (`vtts > out.wav`), so the WAV header can get its real sizes.
-fn seekable_stdout() -> Result<Option<File>> {
-    let fd = std::io::stdout()
-        .as_fd()
-        .try_clone_to_owned()
-        .context("duplicating standard output")?;
+fn seekable_stdout() -> Option<File> {
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
     let mut file = File::from(fd);
     let is_file = file.metadata().is_ok_and(|m| m.is_file());
-    Ok((is_file && file.stream_position().is_ok_and(|p| p == 0)).then_some(file))
+    (is_file && file.stream_position().is_ok_and(|p| p == 0)).then_some(file)
 }
 
 /// The progress bar on a terminal's stderr: sentences done of those seen so
@@ -384,10 +361,33 @@ mod tests {
             "0001-xin-chao-cac-ban.wav"
         );
         assert_eq!(
-            file_name(12, "Đường về nhà", Format::Raw),
+            file_name(12, "Đường về nhà", Format::Pcm),
             "0012-duong-ve-nha.pcm"
         );
         assert_eq!(file_name(3, "!!!", Format::Wav), "0003.wav");
         assert!(file_name(4, &"dài ".repeat(40), Format::Wav).len() < 60);
+    }
+
+    #[test]
+    fn a_json_line_goes_over_the_flags() {
+        let flags = SynthesisRequest {
+            length_scale: Some(2.0),
+            noise_w: Some(0.5),
+            ..SynthesisRequest::default()
+        };
+        let line: JsonLine =
+            serde_json::from_str(r#"{"text": "x", "speed": "slow", "speaker_id": 3}"#).unwrap();
+        let request = line.request(&flags).unwrap();
+        assert_eq!(request.speed, Some(vtts_core::Speed::Slow));
+        assert_eq!(request.length_scale, None);
+        assert_eq!(request.noise_w, Some(0.5));
+        assert_eq!(request.speaker.as_deref(), Some("3"));
+        let bad: JsonLine = serde_json::from_str(r#"{"text": "x", "speed": "warp"}"#).unwrap();
+        assert!(
+            bad.request(&flags)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown speed")
+        );
     }
 }

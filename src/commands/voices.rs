@@ -4,14 +4,17 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
 
-use crate::cli::VoicesCommand;
-use vtts::voices::{Catalog, Store, download};
+use crate::cli::{QuietArgs, VoicesCommand};
+use vtts_core::voices::{Catalog, Store, download};
 
 pub fn run(command: VoicesCommand) -> Result<()> {
     let store = Store::open_default();
     match command {
         VoicesCommand::List => list(&store),
-        VoicesCommand::Download { names, quiet } => {
+        VoicesCommand::Download {
+            names,
+            quiet: QuietArgs { quiet },
+        } => {
             let catalog = Catalog::load()?;
             for name in &names {
                 let Some(voice) = catalog.find(name) else {

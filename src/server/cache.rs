@@ -4,23 +4,26 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use sha1::{Digest, Sha1};
+use vtts_core::Identity;
 
 pub struct AudioCache {
     dir: PathBuf,
     max_bytes: u64,
 }
 
-/// A cache key: 40 lowercase hex digits.
-pub fn key(voice_fingerprint: &str, request_fingerprint: &str) -> String {
+/// A cache key, 40 lowercase hex digits: the voice (by its model's content
+/// and config, so a replaced model never meets the old one's audio) and
+/// everything the request says that shapes the audio.
+pub fn key(voice: &Identity, request_fingerprint: &str) -> String {
     let mut hasher = Sha1::new();
-    hasher.update(voice_fingerprint.as_bytes());
+    hasher.update(voice.as_str().as_bytes());
     hasher.update([0]);
     hasher.update(request_fingerprint.as_bytes());
-    crate::dirs::hex(&hasher.finalize())
+    vtts_core::fs::hex(&hasher.finalize())
 }
 
 /// Whether `name` is a file name the cache could have made, `<40 hex>.wav`;
@@ -42,31 +45,10 @@ impl AudioCache {
             dir: dir.to_path_buf(),
             max_bytes,
         };
-        cache.remove_abandoned_partials();
+        // Unfinished files a killed process left are never served (only
+        // `<hash>.wav` is), but they take space.
+        vtts_core::fs::sweep(&cache.dir);
         Ok(cache)
-    }
-
-    /// Removes unfinished files a killed process left behind. They are never
-    /// served (only `<hash>.wav` is), but they take space. Only old ones go:
-    /// another replica sharing the directory may be writing a fresh one.
-    fn remove_abandoned_partials(&self) {
-        const ABANDONED: Duration = Duration::from_secs(10 * 60);
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let name = entry.file_name();
-            let is_partial = name
-                .to_str()
-                .is_some_and(|n| n.starts_with('.') && n.ends_with(".partial"));
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > ABANDONED));
-            if is_partial && old {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -126,11 +108,16 @@ mod tests {
 
     #[test]
     fn keys_are_sha1_hex_and_depend_on_the_voice() {
-        let a = key("voice-a", "xin chào\0normal");
-        let b = key("voice-b", "xin chào\0normal");
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("v.onnx");
+        fs::write(&model, b"weights").unwrap();
+        let voice_a = Identity::of(&model, "{\"a\": 1}").unwrap();
+        let voice_b = Identity::of(&model, "{\"b\": 1}").unwrap();
+        let a = key(&voice_a, "xin chào\0normal");
+        let b = key(&voice_b, "xin chào\0normal");
         assert!(is_cache_name(&format!("{a}.wav")));
         assert_ne!(a, b);
-        assert_eq!(a, key("voice-a", "xin chào\0normal"));
+        assert_eq!(a, key(&voice_a, "xin chào\0normal"));
     }
 
     #[test]
@@ -156,8 +143,10 @@ mod tests {
         fs::write(&old, b"half").unwrap();
         fs::write(&fresh, b"half").unwrap();
         let file = fs::File::options().append(true).open(&old).unwrap();
-        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
-            .unwrap();
+        file.set_modified(
+            SystemTime::now() - vtts_core::fs::LEFTOVER_AGE - std::time::Duration::from_secs(60),
+        )
+        .unwrap();
         AudioCache::open(dir.path(), 1 << 20).unwrap();
         assert!(!old.exists());
         assert!(fresh.exists());

@@ -34,6 +34,28 @@ impl ApiError {
     }
 }
 
+/// The one place a library error becomes an HTTP status: the caller's
+/// mistakes are 400, an unknown voice 404, everything else the server's fault.
+impl From<&vtts_core::Error> for ApiError {
+    fn from(error: &vtts_core::Error) -> Self {
+        use vtts_core::Error;
+        let status = match error {
+            Error::InvalidSetting { .. } | Error::NothingToSay => 400,
+            Error::UnknownVoice { .. } | Error::Offline { .. } => 404,
+            Error::Interrupted
+            | Error::InvalidVoice { .. }
+            | Error::Runtime(_)
+            | Error::Synthesis(_)
+            | Error::Device(_)
+            | Error::Catalog(_)
+            | Error::Download(_)
+            | Error::TooLong(_)
+            | Error::Io { .. } => 500,
+        };
+        ApiError::new(status, error.to_string())
+    }
+}
+
 pub fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes())
         .expect("header names and values are ASCII")

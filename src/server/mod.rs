@@ -17,11 +17,32 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
 use tiny_http::{Request, Server};
+use vtts_core::{SynthesisRequest, Voice};
 
 use self::cache::AudioCache;
 use self::http::ApiError;
 use self::routes::Route;
-use crate::voice::Voice;
+
+/// The defaults of `vtts serve`'s options, shared by its flags and
+/// [`ServerConfig::default`].
+pub mod defaults {
+    /// Address to listen on.
+    pub const HOST: &str = "0.0.0.0";
+    /// Port to listen on, as the service vtts replaces.
+    pub const PORT: u16 = 8888;
+    /// Synthesis requests that may wait for a worker.
+    pub const QUEUE: usize = 16;
+    /// Longest text accepted, in characters.
+    pub const MAX_CHARS: u32 = 5000;
+    /// Bound of the audio directory, in MiB.
+    pub const CACHE_MAX_MB: u64 = 1024;
+    /// Access-Control-Allow-Origin of every response.
+    pub const CORS_ORIGIN: &str = "*";
+    /// Seconds a connection may stall a read or a write.
+    pub const IO_TIMEOUT_SECONDS: u64 = 30;
+    /// Seconds a stop waits for requests in flight.
+    pub const SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+}
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -43,7 +64,7 @@ pub struct ServerConfig {
     pub cors_origin: Option<String>,
     pub sentence_silence: f32,
     /// How numbers are read unless a request says otherwise.
-    pub dialect: crate::text::Dialect,
+    pub dialect: vtts_text::Dialect,
     /// The longest a connection may leave a read or a write waiting, and
     /// the longest a request body may take to arrive.
     pub io_timeout: Duration,
@@ -51,14 +72,39 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
 }
 
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let workers = thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        Self {
+            host: defaults::HOST.to_string(),
+            port: defaults::PORT,
+            audio_dir: default_audio_dir(),
+            workers,
+            queue: defaults::QUEUE,
+            max_chars: defaults::MAX_CHARS as usize,
+            cache_max_bytes: defaults::CACHE_MAX_MB * 1024 * 1024,
+            public_url: None,
+            cors_origin: Some(defaults::CORS_ORIGIN.to_string()),
+            sentence_silence: vtts_core::request::DEFAULT_SENTENCE_SILENCE,
+            dialect: vtts_text::Dialect::default(),
+            io_timeout: Duration::from_secs(defaults::IO_TIMEOUT_SECONDS),
+            shutdown_timeout: Duration::from_secs(defaults::SHUTDOWN_TIMEOUT_SECONDS),
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/vtts/audio`, or `~/.cache/vtts/audio`, or `./audio`.
+fn default_audio_dir() -> PathBuf {
+    vtts_core::fs::cache_dir().map_or_else(|| PathBuf::from("audio"), |cache| cache.join("audio"))
+}
+
 /// What every request handler sees.
 pub struct Context {
     pub voice: Arc<Voice>,
-    /// Identifies the voice in cache keys, so two voices never share a file.
-    pub voice_fingerprint: String,
     pub cache: AudioCache,
     pub config: ServerConfig,
-    pub silence: usize,
+    /// The server's settings under every request's own.
+    pub defaults: SynthesisRequest,
     /// The address the server listens on, for links when a request has no Host.
     pub listen_addr: String,
     /// Sentences synthesised since start, reported by /health.
@@ -66,7 +112,7 @@ pub struct Context {
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
-pub fn serve(voice: Voice, voice_fingerprint: String, config: ServerConfig) -> Result<()> {
+pub fn serve(voice: Voice, config: ServerConfig) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
@@ -81,9 +127,12 @@ pub fn serve(voice: Voice, voice_fingerprint: String, config: ServerConfig) -> R
         .to_ip()
         .map_or(address.clone(), |a| a.to_string());
     let ctx = Arc::new(Context {
-        silence: crate::audio::samples_in(config.sentence_silence, voice.sample_rate()),
+        defaults: SynthesisRequest {
+            dialect: Some(config.dialect),
+            sentence_silence: Some(config.sentence_silence),
+            ..SynthesisRequest::default()
+        },
         voice: Arc::new(voice),
-        voice_fingerprint,
         cache: AudioCache::open(&config.audio_dir, config.cache_max_bytes)?,
         listen_addr: listen_addr.clone(),
         sentences: AtomicU64::new(0),

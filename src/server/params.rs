@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
+use vtts_core::{Error, Speed, Synthesis, SynthesisRequest};
+
+use super::Context;
 use super::http::ApiError;
-use crate::synth::{Speed, SynthesisOptions};
-use crate::text::Dialect;
-use crate::voice::Voice;
 
 /// Parameters as received, all optional, before any checking.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -63,18 +63,15 @@ impl RawParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub text: String,
-    pub speed: Speed,
-    pub options: SynthesisOptions,
+    /// What was asked for, over the server's settings.
+    pub request: SynthesisRequest,
+    /// The settings the voice runs with.
+    pub synthesis: Synthesis,
 }
 
 impl Job {
-    /// Checks `raw` against the voice and the length limit.
-    pub fn new(
-        raw: RawParams,
-        voice: &Voice,
-        max_chars: usize,
-        dialect: Dialect,
-    ) -> Result<Self, ApiError> {
+    /// Checks `raw` against the voice, the server's settings and the length limit.
+    pub fn new(raw: RawParams, ctx: &Context) -> Result<Self, ApiError> {
         let text = raw.text.unwrap_or_default();
         if text.trim().is_empty() {
             return Err(ApiError::bad_request(
@@ -82,66 +79,67 @@ impl Job {
             ));
         }
         let chars = text.chars().count();
+        let max_chars = ctx.config.max_chars;
         if chars > max_chars {
             return Err(ApiError::bad_request(format!(
                 "text is {chars} characters long, over the limit of {max_chars}: split it into several requests"
             )));
         }
-        let speed = match raw.speed.as_deref().map(str::trim) {
-            None | Some("") => Speed::Normal,
-            Some(name) => name.parse().map_err(ApiError::bad_request)?,
+        let invalid = |name: &'static str| {
+            move |message: String| ApiError::from(&Error::setting(name, message))
         };
-        let mut options = SynthesisOptions::for_voice(voice);
-        options.dialect = match raw.dialect.as_deref().map(str::trim) {
-            None | Some("") => dialect,
-            Some(name) => name.parse().map_err(ApiError::bad_request)?,
-        };
-        options.scales.length_scale = speed.length_scale();
-        if let Some(v) = number(&raw.length_scale, "length_scale", 0.1, 10.0)? {
-            options.scales.length_scale = v;
+        let request = SynthesisRequest {
+            speed: given(&raw.speed)
+                .map(str::parse)
+                .transpose()
+                .map_err(invalid("speed"))?,
+            length_scale: number(&raw.length_scale, "length_scale")?,
+            noise_scale: number(&raw.noise_scale, "noise_scale")?,
+            noise_w: number(&raw.noise_w, "noise_w")?,
+            speaker: given(&raw.speaker).map(str::to_string),
+            dialect: given(&raw.dialect)
+                .map(str::parse)
+                .transpose()
+                .map_err(invalid("dialect"))?,
+            sentence_silence: None,
         }
-        if let Some(v) = number(&raw.noise_scale, "noise_scale", 0.0, 2.0)? {
-            options.scales.noise_scale = v;
-        }
-        if let Some(v) = number(&raw.noise_w, "noise_w", 0.0, 2.0)? {
-            options.scales.noise_w = v;
-        }
-        if let Some(speaker) = raw.speaker.as_deref().filter(|s| !s.is_empty()) {
-            options.speaker = voice
-                .speaker(speaker)
-                .map_err(|e| ApiError::bad_request(format!("{e:#}")))?;
-        }
+        .or(&ctx.defaults);
+        let synthesis = request
+            .resolve(&ctx.voice)
+            .map_err(|e| ApiError::from(&e))?;
         Ok(Self {
             text,
-            speed,
-            options,
+            request,
+            synthesis,
         })
     }
 
     /// A stable description of everything that shapes the audio, for cache keys.
     pub fn fingerprint(&self) -> String {
-        let s = self.options.scales;
-        format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-            self.text,
-            self.speed.name(),
-            s.length_scale,
-            s.noise_scale,
-            s.noise_w,
-            self.options.speaker.0,
-            self.options.dialect.name()
-        )
+        format!("{}\u{0}{}", self.text, self.synthesis.fingerprint())
+    }
+
+    /// The preset the request named, as `/tts` reports it.
+    pub fn speed(&self) -> Speed {
+        self.request.speed.unwrap_or_default()
     }
 }
 
-fn number(value: &Option<String>, name: &str, min: f32, max: f32) -> Result<Option<f32>, ApiError> {
-    let Some(text) = value.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    match text.parse::<f32>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(Some(v)),
-        _ => Err(ApiError::bad_request(format!(
-            "{name} must be a number from {min} to {max}, not {text:?}"
-        ))),
-    }
+/// A parameter's value unless it is missing or blank.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A number, if given; its range is the request's to check.
+fn number(value: &Option<String>, name: &'static str) -> Result<Option<f32>, ApiError> {
+    given(value)
+        .map(|text| {
+            text.parse::<f32>().map_err(|_| {
+                ApiError::from(&Error::setting(
+                    name,
+                    format!("{name}: {text:?} is not a number"),
+                ))
+            })
+        })
+        .transpose()
 }

@@ -8,12 +8,12 @@ use std::time::Instant;
 use serde_json::json;
 use tiny_http::{HTTPVersion, Method, Request, Response, StatusCode};
 
+use vtts_core::{Error, Format, Recorder, Target};
+
 use super::Context;
 use super::cache;
 use super::http::{self, ApiError, StreamWriter, header, request_header};
 use super::params::{Job, RawParams};
-use crate::audio::{AudioSink, RawSink, WavFileSink, WavStreamSink};
-use crate::synth::{self, Written};
 
 /// How a request was answered, for the access log.
 pub struct Outcome {
@@ -68,7 +68,6 @@ pub fn split_url(url: &str) -> (&str, &str) {
     url.split_once('?').unwrap_or((url, ""))
 }
 
-/// Answers one request.
 /// Answers one request; `body` is the body the dispatcher read, if any.
 pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome {
     let url = request.url().to_string();
@@ -98,12 +97,10 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
         Some(Route::Audio) => return audio_file(ctx, request, path),
         Some(Route::Tts) => params(&request, query, body)
-            .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
+            .and_then(|raw| Job::new(raw, ctx))
             .and_then(|job| tts_file(ctx, &request, &job)),
         Some(Route::TtsStream) => {
-            match params(&request, query, body)
-                .and_then(|raw| Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect))
-            {
+            match params(&request, query, body).and_then(|raw| Job::new(raw, ctx)) {
                 Ok(job) => return stream(ctx, request, &job, Format::Wav),
                 Err(e) => Err(e),
             }
@@ -260,14 +257,15 @@ fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Format), ApiE
         length_scale: Some((1.0 / speed).to_string()),
         ..RawParams::default()
     };
-    Ok((
-        Job::new(raw, &ctx.voice, ctx.config.max_chars, ctx.config.dialect)?,
-        format,
-    ))
+    Ok((Job::new(raw, ctx)?, format))
 }
 
-fn nothing_to_say() -> ApiError {
-    ApiError::bad_request("nothing to say: the text has no speakable words")
+/// Counts the sentences synthesised, for /health.
+fn count_sentences(ctx: &Context) -> impl FnMut(&vtts_core::AudioChunk) + '_ {
+    |chunk| {
+        ctx.sentences
+            .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
+    }
 }
 
 /// `/tts`: synthesise into the audio directory (unless it is there already) and return a link.
@@ -276,29 +274,26 @@ fn tts_file(
     request: &Request,
     job: &Job,
 ) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
-    let key = cache::key(&ctx.voice_fingerprint, &job.fingerprint());
+    let key = cache::key(ctx.voice.identity(), &job.fingerprint());
     if ctx.cache.lookup(&key).is_none() {
-        let path = ctx.cache.path(&key);
-        let mut sink = WavFileSink::create(&path, ctx.voice.sample_rate())
-            .map_err(|e| ApiError::new(500, format!("cannot write the audio file: {e:#}")))?;
-        let mut written = Written::default();
-        synth::write_chunks(
-            ctx.voice.synthesize(&job.text, job.options),
-            &mut sink,
-            ctx.silence,
-            &mut written,
-            |chunk| {
-                ctx.sentences
-                    .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
-            },
-        )
-        .map_err(|e| ApiError::new(500, format!("synthesis failed: {e:#}")))?;
-        if written.sentences == 0 {
-            return Err(nothing_to_say());
+        let rate = ctx.voice.sample_rate();
+        let cannot_write =
+            |e: Error| ApiError::new(500, format!("cannot write the audio file: {e}"));
+        let sink = Format::Wav
+            .sink(Target::File(ctx.cache.path(&key)), rate)
+            .map_err(cannot_write)?;
+        let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate);
+        recorder
+            .record(
+                ctx.voice.synthesize(&job.text, job.synthesis),
+                count_sentences(ctx),
+            )
+            .map_err(|e| synthesis_failed(&e))?;
+        match recorder.finish() {
+            Ok(_) => {}
+            Err(e @ Error::NothingToSay) => return Err(ApiError::from(&e)),
+            Err(e) => return Err(cannot_write(e)),
         }
-        Box::new(sink)
-            .finish()
-            .map_err(|e| ApiError::new(500, format!("cannot write the audio file: {e:#}")))?;
         ctx.cache.trim();
     }
     let base = match &ctx.config.public_url {
@@ -313,68 +308,49 @@ fn tts_file(
         &json!({
             "hash": key,
             "text": job.text,
-            "speed": job.speed.name(),
+            "speed": job.speed().name(),
             "audio_url": format!("{base}/audio/{key}.wav"),
         }),
     ))
 }
 
-/// Stream formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Wav,
-    Pcm,
+/// A synthesis error as the client sees it: its own mistakes as they are,
+/// the server's as "synthesis failed".
+fn synthesis_failed(error: &Error) -> ApiError {
+    let api = ApiError::from(error);
+    if api.status >= 500 {
+        ApiError::new(api.status, format!("synthesis failed: {error}"))
+    } else {
+        api
+    }
 }
 
 /// `/tts/stream` and `/v1/audio/speech`: the response starts with the first
-/// sentence's audio and goes on sentence by sentence; nothing touches the disk.
+/// sentence's audio and goes on sentence by sentence; nothing touches the
+/// disk. Nothing is sent until the first sentence is ready, so a text with
+/// nothing to say or a synthesis that fails at once gets a proper error.
 fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome {
-    let mut chunks = ctx.voice.synthesize(&job.text, job.options).peekable();
-    let error = match chunks.peek() {
-        None => Some(nothing_to_say()),
-        Some(Err(e)) => Some(ApiError::new(500, format!("synthesis failed: {e:#}"))),
-        Some(Ok(_)) => None,
-    };
-    if let Some(error) = error {
-        return respond(ctx, request, http::error_response(&error));
-    }
-    let content_type = match format {
-        Format::Wav => "audio/wav".to_string(),
-        Format::Pcm => format!("audio/L16; rate={}; channels=1", ctx.voice.sample_rate()),
-    };
     let rate = ctx.voice.sample_rate();
-    let speak = |sink: &mut dyn AudioSink| {
-        let mut written = Written::default();
-        synth::write_chunks(chunks, sink, ctx.silence, &mut written, |chunk| {
-            ctx.sentences
-                .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
-        })
-    };
+    let content_type = format.content_type(rate);
+    let chunks = ctx.voice.synthesize(&job.text, job.synthesis);
+    let silence = job.synthesis.sentence_silence;
 
     if *request.http_version() < HTTPVersion(1, 1) {
         // HTTP/1.0 has no chunks, and a body ended by closing the connection
         // hangs keep-alive clients: they get the whole body with its length.
         let mut body = Cursor::new(Vec::new());
-        let result = write_through(
-            match format {
-                Format::Wav => WavFileSink::new(&mut body, rate).map(|s| Box::new(s) as _),
-                Format::Pcm => Ok(Box::new(RawSink::new(&mut body)) as _),
-            },
-            speak,
-        );
-        return match result {
-            Ok(()) => respond(
-                ctx,
-                request,
-                Response::from_data(body.into_inner())
-                    .with_header(header("Content-Type", &content_type)),
-            ),
-            Err(e) => respond(
-                ctx,
-                request,
-                http::error_response(&ApiError::new(500, format!("synthesis failed: {e:#}"))),
-            ),
+        let result = (|| {
+            let sink = format.sink(Target::Seekable(Box::new(&mut body)), rate)?;
+            let mut recorder = Recorder::new(sink, silence, rate);
+            recorder.record(chunks, count_sentences(ctx))?;
+            recorder.finish()
+        })();
+        let response = match result {
+            Ok(_) => Response::from_data(body.into_inner())
+                .with_header(header("Content-Type", &content_type)),
+            Err(e) => http::error_response(&synthesis_failed(&e)),
         };
+        return respond(ctx, request, response);
     }
 
     let cors: Vec<(String, String)> = ctx
@@ -383,35 +359,51 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
         .iter()
         .map(|origin| ("Access-Control-Allow-Origin".to_string(), origin.clone()))
         .collect();
-    let Ok(mut writer) = StreamWriter::start(request, &content_type, &cors) else {
-        return Outcome {
-            status: 200,
-            bytes: 0,
+    // The request moves into the response once there is audio; until then
+    // it is here to answer with an error.
+    let mut unanswered = Some(request);
+    let mut writer: Option<StreamWriter> = None;
+    let result = {
+        let (unanswered, writer) = (&mut unanswered, &mut writer);
+        let open = move || {
+            // Moved, not borrowed: the sink keeps the writer for as long as the recorder lives.
+            let slot = writer;
+            let request = unanswered.take().expect("the response starts once");
+            let started =
+                StreamWriter::start(request, &content_type, &cors).map_err(|e| Error::Io {
+                    context: "starting the response".to_string(),
+                    source: e,
+                })?;
+            format.sink(Target::Stream(Box::new(slot.insert(started))), rate)
         };
+        let mut recorder = Recorder::lazy(open, silence, rate);
+        recorder
+            .record(chunks, count_sentences(ctx))
+            .and_then(|()| recorder.finish())
     };
-    let result = write_through(
-        match format {
-            Format::Wav => WavStreamSink::new(&mut writer, rate).map(|s| Box::new(s) as _),
-            Format::Pcm => Ok(Box::new(RawSink::new(&mut writer)) as _),
+    match (unanswered, writer, result) {
+        // Nothing was sent: the whole answer is an error.
+        (Some(request), _, result) => {
+            let error = result.err().unwrap_or(Error::NothingToSay);
+            respond(
+                ctx,
+                request,
+                http::error_response(&synthesis_failed(&error)),
+            )
+        }
+        (None, Some(writer), Ok(_)) => {
+            let bytes = writer.bytes;
+            let _ = writer.finish();
+            Outcome { status: 200, bytes }
+        }
+        // A client that went away, or a failure mid-stream, ends the stream
+        // without its last chunk: an unfinished body tells the client something broke.
+        (None, writer, Err(_)) => Outcome {
+            status: 200,
+            bytes: writer.map_or(0, |w| w.bytes),
         },
-        speak,
-    );
-    let bytes = writer.bytes;
-    // A client that went away ends the stream; an unfinished body tells it something broke.
-    if result.is_ok() {
-        let _ = writer.finish();
+        (None, None, Ok(_)) => unreachable!("audio was written, so the response started"),
     }
-    Outcome { status: 200, bytes }
-}
-
-/// Opens a sink, lets `speak` fill it, and completes it.
-fn write_through(
-    sink: anyhow::Result<Box<dyn AudioSink + '_>>,
-    speak: impl FnOnce(&mut dyn AudioSink) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut sink = sink?;
-    speak(sink.as_mut())?;
-    sink.finish()
 }
 
 /// `/audio/<hash>.wav`: a saved file, whole or by byte range.

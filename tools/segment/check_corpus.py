@@ -1,4 +1,4 @@
-"""Check the segmentation spec of src/text/segment.rs against piper-tts.
+"""Check the segmentation spec of crates/text/src/segment.rs against piper-tts.
 
 For every line of tests/data/corpus.txt, segment the line with the same rules
 as the Rust code (mirrored below), phonemise each word alone with piper-tts,

@@ -1,11 +1,11 @@
-"""Learns the rhyme readings of src/text/g2p.rs from the piper-tts reference.
+"""Learns the rhyme readings of crates/text/src/g2p.rs from the piper-tts reference.
 
 Run after make_reference.py (any Python 3, no venv needed):
 
     python3 tools/syllables/derive_tables.py
 
 espeak-ng reads a Vietnamese syllable as onset + rhyme: the onset's phonemes
-(src/text/data/onsets.tsv, written by hand) followed by the rhyme's, with the
+(crates/text/src/data/onsets.tsv, written by hand) followed by the rhyme's, with the
 tone digit in one slot of the rhyme. This script finds, for each written rhyme,
 the reading most onsets agree on, and writes what the rule does not explain:
 

@@ -10,7 +10,7 @@ joined. Tokens: every syllable of `vietnamese.py` (modern and old tone-mark
 placement), each in lower case, Capitalised and UPPER case, and each of those
 typed without diacritics. Sorted by code point, one line per token.
 
-It then reruns derive_tables.py, which relearns src/text/data/rhymes.tsv,
+It then reruns derive_tables.py, which relearns crates/text/src/data/rhymes.tsv,
 function_words.txt and exceptions.tsv from the new reference.
 """
 

@@ -1,7 +1,7 @@
 """The written Vietnamese syllable: onsets, rhymes, tones and how they combine.
 
 This is what `make_reference.py` enumerates. The onsets and rhymes come from
-src/text/data/, and src/text/g2p.rs mirrors the spelling rules below, so both
+crates/text/src/data/, and crates/text/src/g2p.rs mirrors the spelling rules below, so both
 accept the same set of tokens (its tests check that against the reference): a
 syllable is an onset, a rhyme and a tone, spelled by these rules.
 """
@@ -9,7 +9,7 @@ syllable is an onset, a rhyme and a tone, spelled by these rules.
 import unicodedata
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "src" / "text" / "data"
+DATA = Path(__file__).resolve().parents[2] / "crates" / "text" / "src" / "data"
 
 
 def _inventory():

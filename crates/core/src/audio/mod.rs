@@ -1,0 +1,82 @@
+//! Audio as vtts hands it out: 16-bit mono PCM chunks, the [`Format`]s they
+//! are encoded in, and the [`AudioSink`]s they go to. A sink for a format
+//! comes from one factory, [`Format::sink`]; a new format is one new file
+//! beside `wav.rs` and `raw.rs`.
+
+mod format;
+mod output;
+pub mod play;
+mod raw;
+pub mod wav;
+
+pub use format::Format;
+pub use output::{Target, WriteSeek};
+pub use play::PlaybackSink;
+
+use crate::error::Result;
+
+/// Receives audio one chunk at a time, as it is synthesised.
+pub trait AudioSink {
+    /// Appends samples. Streaming sinks pass them on before returning.
+    fn write(&mut self, samples: &[i16]) -> Result<()>;
+    /// Completes the output (WAV sizes, renaming a file into place).
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// Converts a sentence of model output to 16-bit PCM as piper-tts does: scale
+/// so the loudest sample is at full scale (silence stays silence), then
+/// truncate `x * 32767` toward zero.
+pub fn to_pcm16(samples: &[f32]) -> Vec<i16> {
+    let peak = samples
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0f32, |peak, x| peak.max(x.abs()));
+    if peak < 1e-8 {
+        return vec![0; samples.len()];
+    }
+    samples
+        .iter()
+        .map(|&x| {
+            let x = if x.is_finite() { x / peak } else { 0.0 };
+            // `as` truncates toward zero and saturates, like numpy's astype after clip.
+            (x.clamp(-1.0, 1.0) * 32767.0) as i16
+        })
+        .collect()
+}
+
+/// The number of samples in `seconds` of audio at `sample_rate`, whole samples only.
+pub fn samples_in(seconds: f32, sample_rate: u32) -> usize {
+    (f64::from(seconds) * f64::from(sample_rate)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_peak_becomes_full_scale() {
+        assert_eq!(to_pcm16(&[0.25, -0.5, 0.125]), vec![16383, -32767, 8191]);
+    }
+
+    #[test]
+    fn silence_stays_silence() {
+        assert_eq!(to_pcm16(&[0.0, 1e-9, -1e-9]), vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn values_truncate_toward_zero() {
+        // 0.3 * 32767 = 9830.1 and -0.3 * 32767 = -9830.1
+        assert_eq!(to_pcm16(&[1.0, 0.3, -0.3]), vec![32767, 9830, -9830]);
+    }
+
+    #[test]
+    fn non_finite_samples_do_not_spread() {
+        assert_eq!(to_pcm16(&[f32::NAN, 0.5, f32::INFINITY]), vec![0, 32767, 0]);
+    }
+
+    #[test]
+    fn silence_length_is_whole_samples() {
+        assert_eq!(samples_in(0.2, 22050), 4410);
+        assert_eq!(samples_in(0.0, 16000), 0);
+    }
+}

@@ -1,0 +1,334 @@
+//! A Piper voice: its config and its ONNX Runtime session(s), reused for every sentence.
+
+pub mod config;
+mod identity;
+mod optimized;
+pub mod runtime;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use ort::session::Session;
+use ort::session::builder::SessionBuilder;
+use ort::value::Tensor;
+
+pub use config::{InferenceDefaults, VoiceConfig};
+pub use identity::Identity;
+
+use crate::error::{Error, Result};
+
+/// The three scales a Piper model takes, in the order of its `scales` input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scales {
+    /// Variation of the generated audio (0 = deterministic).
+    pub noise_scale: f32,
+    /// Phoneme duration: above 1 is slower, below 1 faster.
+    pub length_scale: f32,
+    /// Variation of phoneme durations (0 = deterministic).
+    pub noise_w: f32,
+}
+
+impl From<InferenceDefaults> for Scales {
+    fn from(d: InferenceDefaults) -> Self {
+        Self {
+            noise_scale: d.noise_scale,
+            length_scale: d.length_scale,
+            noise_w: d.noise_w,
+        }
+    }
+}
+
+/// A speaker of a multi-speaker voice, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SpeakerId(pub i64);
+
+/// A loaded voice, ready to turn phoneme ids into audio.
+pub struct Voice {
+    name: String,
+    identity: Identity,
+    config: VoiceConfig,
+    // The `ort` API asks for `&mut` to run a session, so each is behind a
+    // lock held for one sentence; a server keeps several so that its workers
+    // synthesise at the same time.
+    sessions: Vec<Mutex<Session>>,
+    next: AtomicUsize,
+    /// A session on every core, taken only when no other run is going on.
+    solo: Option<Mutex<Session>>,
+    /// Model runs in progress.
+    running: AtomicUsize,
+    takes_speaker: bool,
+}
+
+/// How many model sessions a voice keeps and how many threads each runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallelism {
+    /// Sessions that can run at the same time.
+    pub sessions: usize,
+    /// Threads inside one model run; ONNX Runtime's default (all cores) when `None`.
+    pub threads_per_session: Option<usize>,
+    /// One more session, on every core, for a run that starts while no other
+    /// is going on: a lone caller then gets the whole machine.
+    pub solo: bool,
+}
+
+impl Default for Parallelism {
+    /// One session on every core: the fastest for one caller, as the CLI is.
+    fn default() -> Self {
+        Self {
+            sessions: 1,
+            threads_per_session: None,
+            solo: false,
+        }
+    }
+}
+
+impl Parallelism {
+    /// For `callers` concurrent callers: a session each, sharing the cores,
+    /// and a solo session for when only one of them is busy. Measured on 2
+    /// cores: two one-thread sessions run about 30 % more sentences per
+    /// second than one two-thread session taking turns, but a lone caller on
+    /// one thread runs at 0.7 of the speed it would have on both.
+    pub fn for_callers(callers: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let sessions = callers.clamp(1, cores.max(1));
+        let threads = (cores / sessions).max(1);
+        Self {
+            sessions,
+            threads_per_session: Some(threads),
+            solo: threads < cores,
+        }
+    }
+}
+
+impl std::fmt::Debug for Voice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Voice").field("name", &self.name).finish()
+    }
+}
+
+impl Voice {
+    /// Loads `model` (a Piper `.onnx` file) with its config, by default `model` + `.json`.
+    pub fn load(model: &Path, config: Option<&Path>) -> Result<Self> {
+        Self::load_with(model, config, Parallelism::default())
+    }
+
+    /// Loads a voice with as many sessions as `parallelism` asks for.
+    pub fn load_with(
+        model: &Path,
+        config: Option<&Path>,
+        parallelism: Parallelism,
+    ) -> Result<Self> {
+        let config_path = config.map_or_else(|| config::default_path(model), Path::to_path_buf);
+        if !model.is_file() {
+            return Err(Error::InvalidVoice {
+                path: model.to_path_buf(),
+                message: format!(
+                    "voice model {} does not exist or is not a file",
+                    model.display()
+                ),
+            });
+        }
+        // Read once: parsed here, and part of the voice's identity.
+        let config_text = VoiceConfig::read(&config_path)?;
+        let config = VoiceConfig::parse(&config_text, &config_path)?;
+        let identity = Identity::of(model, &config_text)?;
+        let environment = runtime::environment()?;
+        let configure_with =
+            |builder: SessionBuilder, threads: Option<usize>| -> ort::Result<SessionBuilder> {
+                // Memory patterns pre-plan the buffers of one input shape, and
+                // every sentence has its own: each new length added a plan to the
+                // arena at no gain in speed (BENCHMARKS.md, Memory).
+                let builder = builder.with_memory_pattern(false)?;
+                // Prepacking copies weights into kernel-specific layouts when the
+                // session starts: it doubled the start of a cached model for no
+                // measurable gain per run (BENCHMARKS.md, Start-up), and its
+                // copies are private memory where the mapped weights are shared.
+                let builder = builder.with_config_entry("session.disable_prepacking", "1")?;
+                Ok(match threads {
+                    Some(threads) => builder.with_intra_threads(threads)?,
+                    None => builder,
+                })
+            };
+        let cache = optimized::Entry::for_model(model, &identity);
+        let open = |threads: Option<usize>| {
+            let configure = |builder| configure_with(builder, threads);
+            match &cache {
+                Some(entry) => entry.session(environment, &configure),
+                None => configure(Session::builder(environment)?)?.commit_from_file(model),
+            }
+        };
+        let invalid = |e: ort::Error| Error::InvalidVoice {
+            path: model.to_path_buf(),
+            message: format!("loading voice model {}: {e}", model.display()),
+        };
+        let sessions = (0..parallelism.sessions.max(1))
+            .map(|_| open(parallelism.threads_per_session))
+            .collect::<Result<Vec<Session>, _>>()
+            .map_err(invalid)?;
+        let solo = match parallelism.solo {
+            true => Some(Mutex::new(open(None).map_err(invalid)?)),
+            false => None,
+        };
+        let input_names: Vec<&str> = sessions[0].inputs().iter().map(|i| i.name()).collect();
+        for required in ["input", "input_lengths", "scales"] {
+            if !input_names.contains(&required) {
+                return Err(Error::InvalidVoice {
+                    path: model.to_path_buf(),
+                    message: format!(
+                        "voice model {} has no input {required:?}: not a Piper voice (inputs: {input_names:?})",
+                        model.display()
+                    ),
+                });
+            }
+        }
+        let takes_speaker = input_names.contains(&"sid");
+        let name = model
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .map(|n| n.strip_suffix(".onnx").unwrap_or(&n).to_string())
+            .unwrap_or_default();
+        Ok(Self {
+            name,
+            identity,
+            config,
+            sessions: sessions.into_iter().map(Mutex::new).collect(),
+            next: AtomicUsize::new(0),
+            solo,
+            running: AtomicUsize::new(0),
+            takes_speaker,
+        })
+    }
+
+    /// Who this voice is, from its model's content and its config: the key
+    /// of its cached graph and of the audio a server saves with it.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// The voice's name: its model file name without `.onnx`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The voice's config.
+    pub fn config(&self) -> &VoiceConfig {
+        &self.config
+    }
+
+    /// Samples per second of its audio.
+    pub fn sample_rate(&self) -> u32 {
+        self.config.sample_rate
+    }
+
+    /// Finds a speaker by name or by number.
+    pub fn speaker(&self, name_or_id: &str) -> Result<SpeakerId> {
+        if let Some(&id) = self.config.speakers.get(name_or_id) {
+            return Ok(SpeakerId(id));
+        }
+        match name_or_id.parse::<i64>() {
+            Ok(id) if (0..i64::from(self.config.num_speakers)).contains(&id) => Ok(SpeakerId(id)),
+            _ => {
+                let names: Vec<&str> = self.config.speakers.keys().map(String::as_str).collect();
+                let known = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or one of: {}", names.join(", "))
+                };
+                Err(Error::setting(
+                    "speaker",
+                    format!(
+                        "unknown speaker {name_or_id:?}: voice {} has {} speaker(s); use a number from 0 to {}{known}",
+                        self.name,
+                        self.config.num_speakers,
+                        self.config.num_speakers - 1
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The session for a run that starts now: the solo one when no other run
+    /// is going on, else one no one is running, else the next in turn.
+    fn free_session(&self, alone: bool) -> MutexGuard<'_, Session> {
+        if alone && let Some(guard) = self.solo.as_ref().and_then(try_take) {
+            return guard;
+        }
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .find_map(|i| try_take(&self.sessions[(start + i) % n]))
+            .unwrap_or_else(|| {
+                self.sessions[start % n]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            })
+    }
+
+    /// Runs the model on one sentence's ids and returns its raw audio samples.
+    pub fn infer(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Vec<f32>> {
+        let len = ids.len();
+        let failed = |e: ort::Error| {
+            Error::Synthesis(format!(
+                "running voice {} on {len} phoneme ids: {e}",
+                self.name
+            ))
+        };
+        let input = Tensor::from_array(([1usize, len], ids.to_vec())).map_err(failed)?;
+        let lengths = Tensor::from_array(([1usize], vec![len as i64])).map_err(failed)?;
+        let scales = Tensor::from_array((
+            [3usize],
+            vec![scales.noise_scale, scales.length_scale, scales.noise_w],
+        ))
+        .map_err(failed)?;
+        let running = Running::start(&self.running);
+        let mut session = self.free_session(running.alone);
+        let outputs = if self.takes_speaker {
+            let sid = Tensor::from_array(([1usize], vec![speaker.0])).map_err(failed)?;
+            session.run(ort::inputs![
+                "input" => input, "input_lengths" => lengths, "scales" => scales, "sid" => sid
+            ])
+        } else {
+            session.run(ort::inputs![
+                "input" => input, "input_lengths" => lengths, "scales" => scales
+            ])
+        }
+        .map_err(failed)?;
+        let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(|e| {
+            Error::Synthesis(format!(
+                "reading the audio output of voice {}: {e}",
+                self.name
+            ))
+        })?;
+        Ok(samples.to_vec())
+    }
+}
+
+/// The session in `lock` if no one holds it (a run that panicked leaves it usable).
+fn try_take(lock: &Mutex<Session>) -> Option<MutexGuard<'_, Session>> {
+    match lock.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+/// Counts a model run from its start to its end.
+struct Running<'a> {
+    count: &'a AtomicUsize,
+    /// No other run was going on when this one started.
+    alone: bool,
+}
+
+impl<'a> Running<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        let alone = count.fetch_add(1, Ordering::SeqCst) == 0;
+        Self { count, alone }
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,152 @@
+//! A cache of voice models that ONNX Runtime has already optimised.
+//!
+//! Creating a session spends most of its time rewriting the graph (fusions,
+//! constant folding). ONNX Runtime can save the rewritten graph, and a session made from that
+//! file with optimisation switched off starts many times faster and runs as
+//! fast (BENCHMARKS.md, Start-up). So the first load of a model saves it here, and
+//! later loads use it.
+//!
+//! - The graph is optimised at the extended level, which ONNX Runtime documents
+//!   as hardware-independent. The layout level it adds by default made no
+//!   measurable difference to run time on these voices, and its files are only
+//!   valid on the CPU that wrote them.
+//! - Weights go to a separate file, which ONNX Runtime maps instead of copying.
+//! - An entry is a directory, `$XDG_CACHE_HOME/vtts/models/<key>/`, published
+//!   whole ([`crate::fs::StagingDir`]), so a reader never sees half of it.
+//!   Its key covers the ONNX Runtime build and the voice's [`Identity`] (its
+//!   model's content and its config), so a changed model or library never
+//!   meets an old entry, while a copy of the same voice (into a container
+//!   image, say) finds it.
+//! - Any failure (no cache directory, a full disk, a damaged entry) falls back
+//!   to loading the model itself; the cache can only make a load faster.
+//! - `VTTS_MODEL_CACHE=0` turns the cache off.
+
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use ort::environment::Environment;
+use ort::session::Session;
+use ort::session::builder::{GraphOptimizationLevel, SessionBuilder};
+
+use super::Identity;
+use crate::fs::StagingDir;
+
+/// Bump when the layout of an entry or the options that make it change.
+const FORMAT: &str = "vtts-optimized-model-2";
+const MODEL_FILE: &str = "model.onnx";
+const WEIGHTS_FILE: &str = "model.onnx.data";
+/// Records which model an entry was made from, so that a newer entry for the
+/// same file can replace it.
+const SOURCE_FILE: &str = "source";
+
+/// One model's place in the cache.
+pub struct Entry {
+    dir: PathBuf,
+    source: PathBuf,
+}
+
+impl Entry {
+    /// The entry for the voice `identity` whose model is `model`, or `None`
+    /// when caching is off or there is no cache folder.
+    pub fn for_model(model: &Path, identity: &Identity) -> Option<Self> {
+        if std::env::var_os("VTTS_MODEL_CACHE").is_some_and(|v| v == "0") {
+            return None;
+        }
+        let root = crate::fs::cache_dir()?.join("models");
+        let source = fs::canonicalize(model).ok()?;
+        Some(Self {
+            dir: root.join(key(identity)),
+            source,
+        })
+    }
+
+    /// A session for the model: from this entry when it is there, otherwise
+    /// from the model itself, saving the optimised graph here on the way.
+    pub fn session(
+        &self,
+        environment: &'static Environment,
+        configure: &dyn Fn(SessionBuilder) -> ort::Result<SessionBuilder>,
+    ) -> ort::Result<Session> {
+        let cached = self.dir.join(MODEL_FILE);
+        if cached.is_file() {
+            let session = configure(Session::builder(environment)?)?
+                .with_optimization_level(GraphOptimizationLevel::Disable)?
+                .commit_from_file(&cached);
+            if session.is_ok() {
+                return session;
+            }
+            // A damaged entry: forget it and make a new one.
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        if let Some(staging) = self.stage() {
+            let session = configure(Session::builder(environment)?)?
+                .with_optimization_level(GraphOptimizationLevel::Level2)?
+                .with_optimized_model_path(staging.path().join(MODEL_FILE))?
+                .with_config_entry(
+                    "session.optimized_model_external_initializers_file_name",
+                    WEIGHTS_FILE,
+                )?
+                .with_config_entry(
+                    "session.optimized_model_external_initializers_min_size_in_bytes",
+                    "1024",
+                )?
+                .commit_from_file(&self.source);
+            if let Ok(session) = session {
+                // Another process may have published the same entry first;
+                // theirs is as good.
+                if staging.publish().is_ok() {
+                    self.remove_stale();
+                }
+                return Ok(session);
+            }
+            // Possibly the cache's fault (a full disk): try without it.
+        }
+        configure(Session::builder(environment)?)?.commit_from_file(&self.source)
+    }
+
+    /// A new private folder beside the entry's, for ONNX Runtime to write into.
+    fn stage(&self) -> Option<StagingDir> {
+        let staging = StagingDir::create(&self.dir).ok()?;
+        let source = self.source.as_os_str().as_bytes();
+        fs::write(staging.path().join(SOURCE_FILE), source).ok()?;
+        Some(staging)
+    }
+
+    /// Removes entries made from this model before it changed, entries whose
+    /// model is gone, and what loads that died left ([`crate::fs::sweep`]).
+    fn remove_stale(&self) {
+        let Some(root) = self.dir.parent() else {
+            return;
+        };
+        crate::fs::sweep(root);
+        let Ok(listing) = fs::read_dir(root) else {
+            return;
+        };
+        for dir in listing.flatten().map(|e| e.path()) {
+            let staged = dir
+                .file_name()
+                .is_some_and(|n| n.as_bytes().starts_with(b"."));
+            if staged || dir == self.dir {
+                continue;
+            }
+            let Ok(source) = fs::read(dir.join(SOURCE_FILE)) else {
+                continue;
+            };
+            let source = PathBuf::from(std::ffi::OsStr::from_bytes(&source));
+            if source == self.source || !source.exists() {
+                let _ = fs::remove_dir_all(&dir);
+            }
+        }
+    }
+}
+
+/// Names an entry: the voice and the library that optimises it.
+fn key(identity: &Identity) -> String {
+    use sha1::{Digest, Sha1};
+    let mut hash = Sha1::new();
+    hash.update(FORMAT);
+    hash.update(ort::info());
+    hash.update(identity.as_str());
+    crate::fs::hex(&hash.finalize())
+}

@@ -1,0 +1,18 @@
+//! The integration tests, one binary (one link on two cores instead of one
+//! per file): each module drives the real `vtts` binary, its server or the
+//! library from outside, through the helpers in `common`.
+
+mod common;
+
+mod assets;
+mod browser;
+mod cli;
+mod deploy;
+mod hostile;
+mod load;
+mod parity;
+mod play;
+mod server;
+mod startup;
+mod text_properties;
+mod voices;
