@@ -116,7 +116,7 @@ _vtts() {
 
     case "${cmd}" in
         vtts)
-            opts="-f -m -c -o -s -q -h -V --file --model --voice --config --offline --output --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
+            opts="-f -m -c -o -s -q -h -V --file --model --config --voice --offline --output --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,15 +138,15 @@ _vtts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --voice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --voice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -480,7 +480,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --voice --config --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --help"
+            opts="-m -c -h --model --config --voice --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,15 +494,15 @@ _vtts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --voice)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --voice)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vtts_global_optspecs
-    string join \n f/file= m/model= voice= c/config= offline o/output= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= sentence-silence= q/quiet h/help V/version
+    string join \n f/file= m/model= c/config= voice= offline o/output= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= sentence-silence= q/quiet h/help V/version
 end
 
 function __fish_vtts_needs_command
@@ -26,8 +26,8 @@ end
 
 complete -c vtts -n "__fish_vtts_needs_command" -s f -l file -d 'Read text from a file (\'-\' for standard input); repeatable, read in order after TEXT' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice' -r -F
-complete -c vtts -n "__fish_vtts_needs_command" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
 complete -c vtts -n "__fish_vtts_needs_command" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
+complete -c vtts -n "__fish_vtts_needs_command" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
 complete -c vtts -n "__fish_vtts_needs_command" -s o -l output -d 'Write a WAV file (\'-\' for standard output); without it, WAV goes to standard output, or to the sound card when that is a terminal' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -l output-dir -d 'Write one WAV per input line into DIR (named 0001-first-words.wav, ...)' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -l speed -d 'Speaking rate preset' -r -f -a "very_slow\t''
@@ -57,7 +57,7 @@ complete -c vtts -n "__fish_vtts_needs_command" -a "completions" -d 'Print a she
 complete -c vtts -n "__fish_vtts_needs_command" -a "generate-assets" -d 'Write completions/ and man/ from these definitions (for maintainers)'
 complete -c vtts -n "__fish_vtts_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s f -l file -d 'Read text from a file (\'-\' for standard input); repeatable, read in order after TEXT' -r -F
-complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s m -l model -d 'Take ids from this voice\'s config (a Piper .onnx file or an installed voice\'s name) instead of Piper\'s standard espeak map' -r -F
+complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
@@ -67,8 +67,8 @@ complete -c vtts -n "__fish_vtts_using_subcommand normalize" -l dialect -d 'How 
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice' -r -F
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l host -d 'Address to listen on' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l audio-dir -d 'Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]' -r -F

@@ -119,9 +119,9 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// Which voice.
+/// A voice's files.
 #[derive(Debug, Args)]
-pub struct VoiceArgs {
+pub struct ModelArgs {
     /// Voice model: a Piper .onnx file or the name of an installed voice
     #[arg(
         short = 'm',
@@ -131,6 +131,17 @@ pub struct VoiceArgs {
     )]
     pub model: Option<PathBuf>,
 
+    /// Voice config (default: the model path + .json)
+    #[arg(short = 'c', long = "config", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Which voice.
+#[derive(Debug, Args)]
+pub struct VoiceArgs {
+    #[command(flatten)]
+    pub files: ModelArgs,
+
     /// Voice by name (see `vtts voices list`); downloaded on first use
     #[arg(
         long,
@@ -139,10 +150,6 @@ pub struct VoiceArgs {
         conflicts_with = "model"
     )]
     pub voice: Option<String>,
-
-    /// Voice config (default: the model path + .json)
-    #[arg(short = 'c', long = "config", value_name = "PATH")]
-    pub config: Option<PathBuf>,
 
     /// Never download: use installed voices only
     #[arg(long, env = "VTTS_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
@@ -243,18 +250,9 @@ pub struct PhonemizeArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Take ids from this voice's config (a Piper .onnx file or an installed voice's name) instead of Piper's standard espeak map
-    #[arg(
-        short = 'm',
-        long = "model",
-        value_name = "PATH|NAME",
-        env = "VTTS_MODEL"
-    )]
-    pub model: Option<PathBuf>,
-
-    /// Voice config (default: the model path + .json)
-    #[arg(short = 'c', long = "config", value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    /// The voice whose ids to print (default: Piper's standard espeak map)
+    #[command(flatten)]
+    pub voice: ModelArgs,
 
     #[command(flatten)]
     pub dialect: DialectArgs,

@@ -126,7 +126,7 @@ fn sources(input: InputArgs) -> Vec<Source> {
 
 fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
     // Only what is installed or on disk: phonemes never wait for a download.
-    let model = args.model.map(|model| VoiceChoice {
+    let model = args.voice.model.map(|model| VoiceChoice {
         wanted: Wanted::Path(model),
         config: None,
         offline: true,
@@ -134,7 +134,7 @@ fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
     PhonemizeOptions {
         sources: sources(args.input),
         model,
-        config: args.config,
+        config: args.voice.config,
         dialect: args.dialect.dialect,
     }
 }
@@ -147,14 +147,14 @@ fn normalize_options(args: NormalizeArgs) -> NormalizeOptions {
 }
 
 fn voice_choice(args: VoiceArgs) -> VoiceChoice {
-    let wanted = match (args.model, args.voice) {
+    let wanted = match (args.files.model, args.voice) {
         (Some(model), _) => Wanted::Path(model),
         (None, Some(name)) => Wanted::Name(name),
         (None, None) => Wanted::Default,
     };
     VoiceChoice {
         wanted,
-        config: args.config,
+        config: args.files.config,
         offline: args.offline,
     }
 }

@@ -3,10 +3,8 @@
 
 use crate::common;
 
-use std::process::Command;
-
 use common::http::Server;
-use common::root;
+use common::{root, tool};
 
 #[test]
 fn the_page_plays_vietnamese_text_as_it_streams_and_shows_errors() {
@@ -15,7 +13,7 @@ fn the_page_plays_vietnamese_text_as_it_streams_and_shows_errors() {
     std::fs::create_dir_all(&artifacts).unwrap();
     let screenshot = artifacts.join("web-page.png");
     let _ = std::fs::remove_file(&screenshot);
-    let output = Command::new("node")
+    let output = tool("node")
         .arg(root().join("tests/browser/page.mjs"))
         .arg(format!("http://{}", server.addr))
         .arg(&screenshot)

@@ -407,7 +407,7 @@ fn an_old_onnx_runtime_is_refused_with_advice() {
     )
     .unwrap();
     let library = dir.path().join("libonnxruntime.so");
-    let status = Command::new("cc")
+    let status = tool("cc")
         .args(["-shared", "-fPIC", "-o"])
         .arg(&library)
         .arg(&source)
@@ -616,7 +616,7 @@ fn a_terminal_gets_a_progress_bar_unless_quiet() {
             voice(TINY).display(),
             dir.path().join("out.wav").display()
         );
-        let status = Command::new("script")
+        let status = tool("script")
             .args(["-q", "-e", "-c", &line])
             .arg(&path)
             .stdout(Stdio::null())
@@ -695,4 +695,41 @@ fn ctrl_c_stops_after_the_sentence_and_leaves_no_file() {
         left.is_empty(),
         "neither the file nor a partial one is left: {left:?}"
     );
+}
+
+#[test]
+fn json_lines_out_of_range_get_the_flags_message_and_name_their_line() {
+    let flag = run(tiny().args(["--length-scale", "0", "x"]), b"");
+    let flag_error = stderr(&flag);
+    assert_eq!(flag.status.code(), Some(2), "{flag_error}");
+    let message = "0 is outside the range 0.1 to 10";
+    assert!(flag_error.contains(message), "{flag_error}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a.wav"),
+        dir.path().join("b.wav"),
+        dir.path().join("c.wav"),
+    );
+    let input = [
+        serde_json::json!({"text": "Xin chào.", "output_file": a, "length_scale": 0}),
+        serde_json::json!({"text": "Xin chào.", "output_file": b, "noise_w": 3}),
+        serde_json::json!({"text": "Xin chào.", "output_file": c, "speaker_id": 0}),
+    ]
+    .map(|line| line.to_string() + "\n")
+    .concat();
+    let output = run(tiny().arg("--json-input"), input.as_bytes());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("standard input, line 1: length_scale: {message}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("standard input, line 2: noise_w: 3 is outside the range 0 to 2"),
+        "{err}"
+    );
+    assert!(err.contains("2 of 3 lines failed"), "{err}");
+    assert!(!a.exists() && !b.exists(), "no file for a bad line");
+    assert!(c.exists(), "piper's speaker_id is read");
 }

@@ -6,7 +6,7 @@ use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::*;
 
@@ -85,7 +85,7 @@ fn a_terminal_on_stdout_means_play() {
         voice(TINY).display()
     );
     // `script` runs vtts with a terminal as its stdout.
-    let status = Command::new("script")
+    let status = tool("script")
         .args(["-q", "-e", "-c", &line, "/dev/null"])
         .envs(
             command

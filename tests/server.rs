@@ -7,7 +7,7 @@ use std::io::{BufReader, Read};
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
 
-use common::http::{Server, encode, read_chunk, read_head, send};
+use common::http::{Server, encode, file_len, read_chunk, read_head, send};
 use common::*;
 
 const EXACT: &str = "&noise_scale=0&noise_w=0";
@@ -669,4 +669,85 @@ fn the_dialect_is_a_request_parameter_with_the_servers_default() {
             .error(400)
             .contains("north or south")
     );
+}
+
+#[test]
+fn without_a_speed_the_server_uses_the_voices_own_length_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = voice_copy(dir.path(), "vi_VN-slow", TINY, |config| {
+        config["inference"]["length_scale"] = 1.3.into();
+    });
+    let model = model.to_str().unwrap();
+    let server = Server::start(&["-m", model]);
+    let stream = |extra: &str| {
+        let response = server.get(&format!("/tts/stream?text={}{EXACT}{extra}", encode(TWO)));
+        assert_eq!(response.status, 200);
+        samples_of(&response.body)
+    };
+    let own = stream("");
+    assert_eq!(own, stream("&length_scale=1.3"), "the config's 1.3");
+    assert_ne!(
+        own.len(),
+        stream("&speed=normal").len(),
+        "a preset still wins"
+    );
+    let link = server
+        .get(&format!("/tts?text={}{EXACT}", encode(TWO)))
+        .json();
+    let hash = link["hash"].as_str().unwrap();
+    assert_eq!(
+        samples_of(&std::fs::read(server.audio_path(hash)).unwrap()),
+        own
+    );
+    let cli = ok(run(
+        vtts().args([
+            "-m",
+            model,
+            "--raw",
+            "--noise-scale",
+            "0",
+            "--noise-w",
+            "0",
+            TWO,
+        ]),
+        b"",
+    ));
+    assert_eq!(raw_samples(&cli), own, "the CLI and the server agree");
+}
+
+#[test]
+fn a_replaced_model_of_the_same_size_and_config_gets_fresh_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = voice_copy(dir.path(), "vi_VN-replaced", TINY, |_| {});
+    let audio = dir.path().join("audio");
+    let args = [
+        "-m",
+        model.to_str().unwrap(),
+        "--audio-dir",
+        audio.to_str().unwrap(),
+    ];
+    let target = format!("/tts?text={}{EXACT}", encode(TWO));
+    let saved = |server: &Server| {
+        let hash = server.get(&target).json()["hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (
+            hash.clone(),
+            std::fs::read(server.audio_path(&hash)).unwrap(),
+        )
+    };
+    let server = Server::start(&args);
+    let (old_hash, old_audio) = saved(&server);
+    drop(server);
+
+    let retrained = voice(TINY_SEED3);
+    assert_eq!(file_len(&retrained), file_len(&model), "same size");
+    std::fs::copy(&retrained, &model).unwrap();
+    let server = Server::start(&args);
+    let (new_hash, new_audio) = saved(&server);
+    assert_ne!(new_hash, old_hash, "a new voice gets a new name");
+    assert_ne!(new_audio, old_audio, "and new audio");
+    let streamed = server.get(&format!("/tts/stream?text={}{EXACT}", encode(TWO)));
+    assert_eq!(samples_of(&new_audio), samples_of(&streamed.body));
 }

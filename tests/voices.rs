@@ -353,7 +353,7 @@ fn a_terminal_gets_a_progress_bar() {
     // `script` gives vtts a terminal for stderr and records what it drew.
     let transcript = setup.dir.path().join("transcript");
     let line = format!("{} voices download {NAME}", env!("CARGO_BIN_EXE_vtts"));
-    let status = Command::new("script")
+    let status = tool("script")
         .args(["-q", "-e", "-c", &line])
         .arg(&transcript)
         .envs(

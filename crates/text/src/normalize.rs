@@ -250,30 +250,9 @@ impl Ctx {
     }
 }
 
-/// Quotes and brackets, kept around a token.
+/// Quotes, apostrophes and brackets, kept around a token.
 fn is_wrapper(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '“'
-            | '”'
-            | '„'
-            | '‟'
-            | '«'
-            | '»'
-            | '‹'
-            | '›'
-            | '\''
-            | '‘'
-            | '’'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '¡'
-            | '¿'
-    )
+    crate::is_quote_or_bracket(c) || matches!(c, '\'' | '‘' | '’')
 }
 
 /// Clause and sentence marks, kept after a token.

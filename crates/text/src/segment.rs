@@ -196,33 +196,7 @@ fn mark_of(c: char) -> Option<Mark> {
 
 /// Silent characters that separate words wherever they are.
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '“'
-            | '”'
-            | '„'
-            | '‟'
-            | '«'
-            | '»'
-            | '‹'
-            | '›'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '/'
-            | '\\'
-            | '|'
-            | '•'
-            | '·'
-            | '_'
-            | '―'
-            | '‒'
-            | '¡'
-            | '¿'
-    )
+    crate::is_quote_or_bracket(c) || matches!(c, '/' | '\\' | '|' | '•' | '·' | '_' | '―' | '‒')
 }
 
 /// Silent at the edge of a word, but joining syllables inside it.

@@ -85,10 +85,10 @@ impl Default for Parallelism {
 
 impl Parallelism {
     /// For `callers` concurrent callers: a session each, sharing the cores,
-    /// and a solo session for when only one of them is busy. Measured on 2
-    /// cores: two one-thread sessions run about 30 % more sentences per
-    /// second than one two-thread session taking turns, but a lone caller on
-    /// one thread runs at 0.7 of the speed it would have on both.
+    /// and a solo session for when only one of them is busy: sessions that
+    /// share the cores run more sentences per second than one session taking
+    /// turns, but a lone caller on one thread is slower than on all of them
+    /// (BENCHMARKS.md, Results).
     pub fn for_callers(callers: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let sessions = callers.clamp(1, cores.max(1));

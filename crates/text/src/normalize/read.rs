@@ -266,115 +266,128 @@ fn numeric(core: &str, ctx: &Ctx) -> String {
     read_atoms(&lex(core), ctx)
 }
 
+/// Numbers, words and symbols read as the forms they make, falling back to
+/// each in turn.
 fn read_atoms(atoms: &[Atom], ctx: &Ctx) -> String {
-    use Kind::{Num, Sym, Word};
-    // Signs in front: "-5" âm năm, "~50%" khoảng, "+84..." cộng, "#1" số.
-    if let [sign, rest @ ..] = atoms
-        && starts_with_number(rest)
-    {
-        let lead = match sign.kind {
-            Sym('-' | '−') => Some("âm"),
-            Sym('#') => Some("số"),
-            Sym(c) => TABLES.symbols.get(&c).copied(),
-            _ => None,
-        };
-        if let Some(lead) = lead {
-            let rest = match rest {
-                [phone] if sign.kind == Sym('+') && phone.text.len() >= 8 => {
-                    numbers::digits(phone.text)
-                }
-                _ => read_atoms(rest, ctx),
-            };
-            return format!("{lead} {rest}");
+    signed(atoms, ctx)
+        .or_else(|| currency_first(atoms, ctx))
+        .or_else(|| dashed(atoms, ctx))
+        .or_else(|| per_unit_measure(atoms, ctx))
+        .or_else(|| by_shape(atoms, ctx))
+        .unwrap_or_else(|| each(atoms, ctx))
+}
+
+/// Signs in front: "-5" âm năm, "~50%" khoảng, "+84..." cộng, "#1" số.
+fn signed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
+    let [sign, rest @ ..] = atoms else {
+        return None;
+    };
+    if !starts_with_number(rest) {
+        return None;
+    }
+    let lead = match sign.kind {
+        Kind::Sym('-' | '−') => "âm",
+        Kind::Sym('#') => "số",
+        Kind::Sym(c) => TABLES.symbols.get(&c).copied()?,
+        _ => return None,
+    };
+    let rest = match rest {
+        [phone] if sign.kind == Kind::Sym('+') && phone.text.len() >= 8 => {
+            numbers::digits(phone.text)
         }
+        _ => read_atoms(rest, ctx),
+    };
+    Some(format!("{lead} {rest}"))
+}
+
+/// A currency sign before its amount: "$5" năm đô la.
+fn currency_first(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
+    let [sign, rest @ ..] = atoms else {
+        return None;
+    };
+    if sign.kind != Kind::Word || !starts_with_number(rest) {
+        return None;
     }
-    // A currency sign before its amount: "$5" năm đô la.
-    if let [sign, rest @ ..] = atoms
-        && sign.kind == Word
-        && starts_with_number(rest)
-        && let Some(unit) = TABLES.units.get(sign.text).filter(|u| u.before)
-    {
-        return format!(
-            "{} {}",
-            read_atoms(rest, ctx),
-            ctx.dialect.adapt(unit.reading)
-        );
-    }
-    if let Some(reading) = dashed(atoms, ctx) {
-        return reading;
-    }
-    // A measure per something: "6,5%/năm", "50.000đ/kg".
-    if let [head @ .., slash, per] = atoms
-        && slash.kind == Sym('/')
-        && per.kind == Word
+    let unit = TABLES.units.get(sign.text).filter(|u| u.before)?;
+    Some(format!(
+        "{} {}",
+        read_atoms(rest, ctx),
+        ctx.dialect.adapt(unit.reading)
+    ))
+}
+
+/// A measure per something: "6,5%/năm", "50.000đ/kg".
+fn per_unit_measure(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
+    let [head @ .., slash, per] = atoms else {
+        return None;
+    };
+    let measured = slash.kind == Kind::Sym('/')
+        && per.kind == Kind::Word
         && head.len() >= 2
         && starts_with_number(head)
         && head
             .last()
-            .is_some_and(|a| a.kind == Word && TABLES.units.contains_key(a.text))
-    {
-        let per = words::unit(per.text, true, ctx).unwrap_or_else(|| words::read_part(per.text));
-        return format!("{} một {per}", read_atoms(head, ctx));
+            .is_some_and(|a| a.kind == Kind::Word && TABLES.units.contains_key(a.text));
+    if !measured {
+        return None;
     }
+    let per = words::unit(per.text, true, ctx).unwrap_or_else(|| words::read_part(per.text));
+    Some(format!("{} một {per}", read_atoms(head, ctx)))
+}
+
+/// The forms told apart by the kinds of their atoms: a number, a fraction,
+/// a date, a time, a number with its unit, an abbreviation with its period.
+fn by_shape(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
+    use Kind::{Num, Sym, Word};
     let dialect = ctx.dialect;
     let texts: Vec<&str> = atoms.iter().map(|a| a.text).collect();
     let kinds: Vec<Kind> = atoms.iter().map(|a| a.kind).collect();
     match (&kinds[..], &texts[..]) {
-        ([Num], [n]) => return number(n, ctx),
+        ([Num], [n]) => Some(number(n, ctx)),
         ([Num, Sym('/'), Num], [a, _, b]) if plain_digits(a) && plain_digits(b) => {
-            return slash(a, b, ctx, false);
+            Some(slash(a, b, ctx, false))
         }
         ([Num, Sym('/'), Num, Sym('/'), Num], [d, _, m, _, y]) => {
-            if let Some(date) = Date::new(Some(d), m, Some(y)) {
-                return date.read(&ctx.prev, dialect);
-            }
+            Date::new(Some(d), m, Some(y)).map(|date| date.read(&ctx.prev, dialect))
         }
         ([Num, Sym(':'), Num], [h, _, m]) if plain_digits(h) && plain_digits(m) => {
-            return colon(h, m, ctx);
+            Some(colon(h, m, ctx))
         }
         ([Num, Sym(':'), Num, Sym(':'), Num], [h, _, m, _, s]) => {
-            if let Some(time) = Time::new(h, Some(m), Some(s)) {
-                return time.read(dialect);
-            }
+            Time::new(h, Some(m), Some(s)).map(|time| time.read(dialect))
         }
         ([Num, Word, Num], [h, "h" | "g" | "H" | "G", m])
             if Time::new(h, Some(m), None).is_some() =>
         {
-            if let Some(time) = Time::new(h, Some(m), None) {
-                return time.read(dialect);
-            }
+            Time::new(h, Some(m), None).map(|time| time.read(dialect))
         }
         ([Num, Word, Num], [n, unit, d]) => {
             // "100m2": the digit belongs to the unit.
             if let Some(reading) = words::unit(&format!("{unit}{d}"), true, ctx) {
-                return format!("{} {reading}", number(n, &ctx.neutral()));
+                return Some(format!("{} {reading}", number(n, &ctx.neutral())));
             }
             // "1m70" một mét bảy mươi, "1tr2" một triệu hai.
-            if matches!(*unit, "m" | "tr" | "k") && plain_digits(d) {
+            (matches!(*unit, "m" | "tr" | "k") && plain_digits(d)).then(|| {
                 let unit = words::unit(unit, true, ctx).unwrap_or_default();
                 let tail = numbers::integer(d, dialect);
-                return format!("{} {unit} {tail}", number(n, &ctx.neutral()));
-            }
+                format!("{} {unit} {tail}", number(n, &ctx.neutral()))
+            })
         }
-        ([Num, Word], [n, unit]) => {
-            if let Some(reading) = words::unit(unit, true, ctx) {
-                return format!("{} {reading}", number(n, &ctx.neutral()));
-            }
-        }
-        ([Word, Sym('.'), _, ..], [prefix, ..]) => {
-            if let Some(abbreviation) = TABLES.abbreviations.get(format!("{prefix}.").as_str())
-                && abbreviation.kind == AbbreviationKind::Prefix
-            {
-                return format!(
+        ([Num, Word], [n, unit]) => words::unit(unit, true, ctx)
+            .map(|reading| format!("{} {reading}", number(n, &ctx.neutral()))),
+        ([Word, Sym('.'), _, ..], [prefix, ..]) => TABLES
+            .abbreviations
+            .get(format!("{prefix}.").as_str())
+            .filter(|abbreviation| abbreviation.kind == AbbreviationKind::Prefix)
+            .map(|abbreviation| {
+                format!(
                     "{} {}",
                     abbreviation.reading,
                     each(&atoms[2..], &ctx.neutral())
-                );
-            }
-        }
-        _ => {}
+                )
+            }),
+        _ => None,
     }
-    each(atoms, ctx)
 }
 
 /// Reads atoms one by one: the fallback for forms like "U23", "H5N1",
