@@ -393,6 +393,34 @@ mod tests {
         assert!(Cli::try_parse_from(["vtts", "--speed", "warp", "x"]).is_err());
     }
 
+    /// The README's option tables come from these definitions: every flag
+    /// of the commands it documents in a table has a row.
+    #[test]
+    fn the_readme_documents_every_flag() {
+        let readme = include_str!("../README.md");
+        let section = |title: &str| {
+            let start = readme.find(&format!("\n## {title}\n")).expect(title);
+            let rest = &readme[start + 1..];
+            &rest[..rest[3..].find("\n## ").map_or(rest.len(), |end| end + 3)]
+        };
+        let command = Cli::command();
+        let serve = command.find_subcommand("serve").expect("serve");
+        let mut missing = Vec::new();
+        for (name, cmd, text) in [
+            ("vtts", &command, section("Use")),
+            ("vtts serve", serve, section("HTTP service")),
+        ] {
+            for arg in cmd.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                let row = [format!("`--{long}"), format!(", --{long}")];
+                if !matches!(long, "help" | "version") && !row.iter().any(|r| text.contains(r)) {
+                    missing.push(format!("{name} --{long}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "README.md has no row for {missing:?}");
+    }
+
     #[test]
     fn dialects_are_parsed_by_name() {
         let cli = Cli::try_parse_from(["vtts", "--dialect", "south", "x"]).unwrap();
