@@ -17,6 +17,8 @@ pub mod ids;
 pub mod normalize;
 pub mod segment;
 
+use std::ops::Range;
+
 use unicode_normalization::UnicodeNormalization;
 
 pub use ids::{PhonemeIdMap, SentenceIds};
@@ -45,6 +47,35 @@ pub(crate) fn is_quote_or_bracket(c: char) -> bool {
             | '¡'
             | '¿'
     )
+}
+
+/// The runs of non-whitespace in `text`, each with the whitespace before
+/// it, as byte ranges `(gap, token)`: how the normaliser and the segmenter
+/// both cut text into tokens.
+pub(crate) fn spans(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    let mut gap_start = 0;
+    std::iter::from_fn(move || {
+        let start = loop {
+            let &(i, c) = chars.peek()?;
+            if !is_space(c) {
+                break i;
+            }
+            chars.next();
+        };
+        let end = loop {
+            match chars.peek() {
+                Some(&(i, c)) if is_space(c) => break i,
+                Some(_) => {
+                    chars.next();
+                }
+                None => break text.len(),
+            }
+        };
+        let gap = gap_start..start;
+        gap_start = end;
+        Some((gap, start..end))
+    })
 }
 
 /// Whitespace as vtts reads it: Unicode's, and the invisible word breaks

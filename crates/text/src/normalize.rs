@@ -61,7 +61,6 @@ use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::is_space;
 use tables::{AbbreviationKind, Context, TABLES};
 
 /// How numbers are said: the two standard variants of spoken Vietnamese.
@@ -261,24 +260,9 @@ fn is_mark(c: char) -> bool {
 }
 
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
-    let mut gap_start = 0;
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_space(c), start) {
-            (true, Some(s)) => {
-                tokens.push(token(text, gap_start..s, i));
-                start = None;
-                gap_start = i;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        tokens.push(token(text, gap_start..s, text.len()));
-    }
-    tokens
+    crate::spans(text)
+        .map(|(gap, span)| token(text, gap, span.end))
+        .collect()
 }
 
 /// The token from `gap.end` to `end`, after the whitespace `gap`.
@@ -427,6 +411,7 @@ fn digit_groups(tokens: &[Token], ctx: &Ctx) -> Option<(usize, String)> {
 mod tests {
     use super::*;
     use crate::g2p::syllable_phonemes;
+    use crate::is_space;
     use crate::segment::{self, ClauseMark};
 
     /// The default dialect's reading.

@@ -71,8 +71,6 @@
 //! Other symbols (`& * # % ~`) stay inside the words: the normaliser is
 //! expected to have turned them into Vietnamese words already.
 
-use crate::is_space;
-
 /// The punctuation that closes a clause, as piper-tts writes it into the phonemes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClauseMark {
@@ -150,24 +148,9 @@ pub struct Sentence {
 /// Sentences without words are dropped. Runs in linear time.
 pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut builder = Builder::new(text);
-    let mut newlines = 0usize;
-    let mut token_start = None;
-    for (i, c) in text.char_indices() {
-        if is_space(c) {
-            if let Some(start) = token_start.take() {
-                builder.token(start, i);
-            }
-            if c == '\n' {
-                newlines += 1;
-            }
-        } else if token_start.is_none() {
-            builder.gap(newlines);
-            newlines = 0;
-            token_start = Some(i);
-        }
-    }
-    if let Some(start) = token_start {
-        builder.token(start, text.len());
+    for (gap, span) in crate::spans(text) {
+        builder.gap(text[gap].matches('\n').count());
+        builder.token(span.start, span.end);
     }
     builder.finish()
 }
