@@ -116,7 +116,7 @@ _vtts() {
 
     case "${cmd}" in
         vtts)
-            opts="-f -m -c -o -s -q -h -V --file --model --config --voice --offline --output --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
+            opts="-f -m -c -o -s -q -h -V --file --model --config --voice --offline --output --format --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -156,6 +156,10 @@ _vtts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "wav pcm mp3 opus flac" -- "${cur}"))
                     return 0
                     ;;
                 --output-dir)
@@ -480,7 +484,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --config --voice --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --help"
+            opts="-m -c -h --model --config --voice --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +559,10 @@ _vtts() {
                     return 0
                     ;;
                 --shutdown-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vtts_global_optspecs
-    string join \n f/file= m/model= c/config= voice= offline o/output= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= sentence-silence= q/quiet h/help V/version
+    string join \n f/file= m/model= c/config= voice= offline o/output= format= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= sentence-silence= q/quiet h/help V/version
 end
 
 function __fish_vtts_needs_command
@@ -28,8 +28,13 @@ complete -c vtts -n "__fish_vtts_needs_command" -s f -l file -d 'Read text from 
 complete -c vtts -n "__fish_vtts_needs_command" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
-complete -c vtts -n "__fish_vtts_needs_command" -s o -l output -d 'Write a WAV file (\'-\' for standard output); without it, WAV goes to standard output, or to the sound card when that is a terminal' -r -F
-complete -c vtts -n "__fish_vtts_needs_command" -l output-dir -d 'Write one WAV per input line into DIR (named 0001-first-words.wav, ...)' -r -F
+complete -c vtts -n "__fish_vtts_needs_command" -s o -l output -d 'Write a file (\'-\' for standard output), in the format its extension names (.wav, .pcm, .mp3, .opus, .ogg, .flac); without it, audio goes to standard output, or to the sound card when that is a terminal' -r -F
+complete -c vtts -n "__fish_vtts_needs_command" -l format -d 'The audio format, whatever the file is called [default: from -o\'s extension, else wav]' -r -f -a "wav\t''
+pcm\t''
+mp3\t''
+opus\t''
+flac\t''"
+complete -c vtts -n "__fish_vtts_needs_command" -l output-dir -d 'Write one file per input line into DIR (named 0001-first-words.wav, ...; --format picks another format)' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -l speed -d 'Speaking rate preset' -r -f -a "very_slow\t''
 slow\t''
 normal\t''
@@ -43,9 +48,9 @@ complete -c vtts -n "__fish_vtts_needs_command" -l dialect -d 'How numbers are r
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_needs_command" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r
 complete -c vtts -n "__fish_vtts_needs_command" -l offline -d 'Never download: use installed voices only'
-complete -c vtts -n "__fish_vtts_needs_command" -l raw -d 'Write raw 16-bit little-endian mono PCM instead of WAV'
+complete -c vtts -n "__fish_vtts_needs_command" -l raw -d 'Write raw 16-bit little-endian mono PCM (the same as --format pcm)'
 complete -c vtts -n "__fish_vtts_needs_command" -l play -d 'Play on the default sound device, sentence by sentence as it is synthesised'
-complete -c vtts -n "__fish_vtts_needs_command" -l json-input -d 'Read JSON lines {"text", "output_file", "speed", "speaker", ...} and write one WAV per line'
+complete -c vtts -n "__fish_vtts_needs_command" -l json-input -d 'Read JSON lines {"text", "output_file", "speed", "speaker", ...} and write one file per line'
 complete -c vtts -n "__fish_vtts_needs_command" -s q -l quiet -d 'Print nothing but errors (no progress bar)'
 complete -c vtts -n "__fish_vtts_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_needs_command" -s V -l version -d 'Print version'
@@ -83,6 +88,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'How numb
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Seconds a connection may stall a read or a write, and a request body may take' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l shutdown-timeout -d 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l api-key -d 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l offline -d 'Never download: use installed voices only'
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_subcommand_from list download install remove path help" -s h -l help -d 'Print help'

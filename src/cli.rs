@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use vtts_core::Speed;
 use vtts_core::request::{
     DEFAULT_SENTENCE_SILENCE, LENGTH_SCALE, NOISE_SCALE, NOISE_W, Range, SENTENCE_SILENCE,
 };
+use vtts_core::{Format, Speed};
 use vtts_text::Dialect;
 
 use crate::server::defaults;
@@ -25,6 +25,8 @@ Examples:
   vtts -f chapter.txt --speed slow -o chapter.wav
   vtts --voice vi_VN-vivos-x_low -s 12 \"Xin chào\" -o hello.wav
   vtts --raw -f chapter.txt | aplay -r 22050 -f S16_LE -c 1
+  vtts -f chapter.txt -o chapter.mp3             the extension picks the format
+  vtts --format opus -f chapter.txt > chapter.opus
   vtts -f lines.txt --output-dir out/            one WAV per line
   vtts phonemize \"Xin chào\"
   vtts serve --port 8888
@@ -39,9 +41,9 @@ Exit status: 0 success, 1 runtime error, 2 usage error.";
     version,
     about = "Speak Vietnamese text with Piper voices",
     long_about = "Speak Vietnamese text with Piper voices.\n\n\
-        Reads TEXT, files or standard input and writes a WAV file (16-bit mono at the \
-        voice's sample rate), a WAV stream or raw PCM, sentence by sentence as it is \
-        synthesised.",
+        Reads TEXT, files or standard input and writes WAV (16-bit mono at the \
+        voice's sample rate), raw PCM, MP3, Ogg Opus or FLAC to a file, to standard \
+        output or to the sound card, sentence by sentence as it is synthesised.",
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
 )]
@@ -212,23 +214,27 @@ pub struct SpeakArgs {
     #[command(flatten)]
     pub voice: VoiceArgs,
 
-    /// Write a WAV file ('-' for standard output); without it, WAV goes to standard output, or to the sound card when that is a terminal
+    /// Write a file ('-' for standard output), in the format its extension names (.wav, .pcm, .mp3, .opus, .ogg, .flac); without it, audio goes to standard output, or to the sound card when that is a terminal
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Write raw 16-bit little-endian mono PCM instead of WAV
-    #[arg(long)]
+    /// The audio format, whatever the file is called [default: from -o's extension, else wav]
+    #[arg(long, value_name = "FORMAT", value_parser = format())]
+    pub format: Option<Format>,
+
+    /// Write raw 16-bit little-endian mono PCM (the same as --format pcm)
+    #[arg(long, conflicts_with = "format")]
     pub raw: bool,
 
     /// Play on the default sound device, sentence by sentence as it is synthesised
-    #[arg(long, conflicts_with_all = ["output", "raw", "output_dir"])]
+    #[arg(long, conflicts_with_all = ["output", "raw", "format", "output_dir"])]
     pub play: bool,
 
-    /// Write one WAV per input line into DIR (named 0001-first-words.wav, ...)
+    /// Write one file per input line into DIR (named 0001-first-words.wav, ...; --format picks another format)
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
 
-    /// Read JSON lines {"text", "output_file", "speed", "speaker", ...} and write one WAV per line
+    /// Read JSON lines {"text", "output_file", "speed", "speaker", ...} and write one file per line
     #[arg(long, conflicts_with_all = ["output", "play"])]
     pub json_input: bool,
 
@@ -321,6 +327,10 @@ pub struct ServeArgs {
     /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECONDS)]
     pub shutdown_timeout: u64,
+
+    /// A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]
+    #[arg(long, value_name = "KEY", env = "VTTS_API_KEY", hide_env_values = true, value_parser = header_value)]
+    pub api_key: Option<String>,
 }
 
 /// A value that can go into an HTTP header as it is: visible ASCII and spaces.
@@ -337,6 +347,19 @@ fn header_value(s: &str) -> Result<String, String> {
 /// A parser for a number within one of the library's ranges, with its message.
 fn in_range(range: Range) -> impl Fn(&str) -> Result<f32, String> + Clone {
     move |s| range.parse(s)
+}
+
+/// The audio formats by name, listed in `--help`.
+fn format() -> impl TypedValueParser<Value = Format> {
+    let names = Format::ALL.map(|format| {
+        let value = PossibleValue::new(format.name());
+        match format {
+            Format::Pcm => value.alias("raw"),
+            Format::Opus => value.alias("ogg"),
+            _ => value,
+        }
+    });
+    PossibleValuesParser::new(names).map(|name| name.parse().expect("a listed format"))
 }
 
 /// The speed presets by name, listed in `--help`.

@@ -53,6 +53,8 @@ pub struct SpeakOptions {
     pub output: Output,
     /// Input lines are JSON objects, each naming its own output file.
     pub json_input: bool,
+    /// The format `--format` (or `--raw`) asked for, over any file's extension.
+    pub format: Option<Format>,
     /// The flags' settings; a JSON line's own settings go over them.
     pub request: SynthesisRequest,
     pub quiet: bool,
@@ -180,27 +182,36 @@ fn serve_options(args: ServeArgs) -> ServeOptions {
             dialect: args.dialect.dialect,
             io_timeout: Duration::from_secs(args.io_timeout),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+            api_key: args.api_key.filter(|key| !key.is_empty()),
         },
     }
 }
 
 fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {
-    let format = if args.raw { Format::Pcm } else { Format::Wav };
+    let explicit = args.format.or(args.raw.then_some(Format::Pcm));
     let destination = match (args.output, args.output_dir) {
         (_, Some(dir)) => Destination::Directory(dir),
         _ if args.play => Destination::Play,
         (Some(path), None) if path.as_os_str() == "-" => Destination::Stdout,
         (Some(path), None) => Destination::File(path),
         (None, None) if args.json_input => Destination::Directory(PathBuf::from(".")),
-        (None, None) if stdout_is_terminal && !args.raw => Destination::Play,
+        (None, None) if stdout_is_terminal && explicit.is_none() => Destination::Play,
         (None, None) if stdout_is_terminal => {
-            return Err(UsageError(
-                "standard output is a terminal, not a place for raw audio: \
-                 redirect it (vtts --raw ... | aplay ...) or choose a file with -o"
-                    .to_string(),
-            ));
+            return Err(UsageError(format!(
+                "standard output is a terminal, not a place for {} audio: \
+                 redirect it (vtts --raw ... | aplay ...) or choose a file with -o",
+                match explicit {
+                    Some(Format::Pcm) | None => "raw",
+                    Some(format) => format.name(),
+                }
+            )));
         }
         (None, None) => Destination::Stdout,
+    };
+    let format = match (&destination, explicit) {
+        (_, Some(format)) => format,
+        (Destination::File(path), None) => file_format(path, None)?,
+        _ => Format::Wav,
     };
     let synthesis = args.synthesis;
     Ok(SpeakOptions {
@@ -211,6 +222,7 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
             format,
         },
         json_input: args.json_input,
+        format: explicit,
         request: SynthesisRequest {
             speed: synthesis.speed,
             length_scale: synthesis.length_scale,
@@ -222,6 +234,16 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
         },
         quiet: args.quiet.quiet,
     })
+}
+
+/// The format of a file: `explicit` if given, else what its extension
+/// names, else WAV; an extension vtts does not write is a usage error.
+pub fn file_format(path: &std::path::Path, explicit: Option<Format>) -> Result<Format, UsageError> {
+    match (explicit, Format::from_path(path)) {
+        (Some(format), _) => Ok(format),
+        (None, Some(found)) => found.map_err(UsageError),
+        (None, None) => Ok(Format::Wav),
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +305,30 @@ mod tests {
         assert_eq!(
             options.output.destination,
             Destination::Directory(".".into())
+        );
+    }
+
+    #[test]
+    fn the_extension_picks_the_format_unless_format_says() {
+        let format = |args: &[&str]| speak(args, false).map(|o| o.output.format);
+        assert_eq!(format(&["-o", "a.mp3", "x"]).unwrap(), Format::Mp3);
+        assert_eq!(format(&["-o", "a.ogg", "x"]).unwrap(), Format::Opus);
+        assert_eq!(format(&["-o", "a", "x"]).unwrap(), Format::Wav);
+        assert_eq!(
+            format(&["-o", "a.mp3", "--format", "flac", "x"]).unwrap(),
+            Format::Flac
+        );
+        assert_eq!(format(&["--raw", "x"]).unwrap(), Format::Pcm);
+        let error = format(&["-o", "a.txt", "x"]).unwrap_err();
+        assert!(
+            error.0.contains(".mp3") && error.0.contains("--format"),
+            "{error}"
+        );
+        assert!(format(&["-o", "a.txt", "--format", "wav", "x"]).is_ok());
+        let terminal = speak(&["--format", "mp3", "x"], true).unwrap_err();
+        assert!(
+            terminal.0.contains("not a place for mp3 audio"),
+            "{terminal}"
         );
     }
 

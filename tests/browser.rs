@@ -1,5 +1,6 @@
 //! The web page in a real browser: Debian's headless Chromium, driven by
-//! playwright-core (`tests/browser/page.mjs`; `npm ci --prefix tests/browser`).
+//! playwright-core (`tests/browser/page.mjs`; `npm ci --prefix tests/browser`):
+//! MP3 streamed through Media Source Extensions, and the WAV fallback.
 
 use crate::common;
 
@@ -24,17 +25,30 @@ fn the_page_plays_vietnamese_text_as_it_streams_and_shows_errors() {
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
 
     assert_eq!(result["title"], "vtts — đọc văn bản tiếng Việt");
-    assert!(result["audioSeconds"].as_f64().unwrap() > 1.0, "{result}");
+    assert_eq!(
+        result["mse"], true,
+        "Chromium streams MP3 through MSE: {result}"
+    );
+    let streamed = &result["streamed"];
+    assert_eq!(streamed["mode"], "mse", "{result}");
+    assert!(streamed["audioSeconds"].as_f64().unwrap() > 5.0, "{result}");
     assert!(
-        result["audioBytes"].as_f64().unwrap() > 44_100.0,
-        "{result}"
+        streamed["playedWhileStreaming"].as_f64().unwrap() > 0.5,
+        "the audio played before the response ended: {result}"
     );
     assert!(
-        result["status"].as_str().unwrap().starts_with("Xong"),
+        streamed["status"].as_str().unwrap().starts_with("Xong"),
         "{result}"
+    );
+    let fallback = &result["fallback"];
+    assert_eq!(fallback["mode"], "webaudio", "{result}");
+    assert!(fallback["audioSeconds"].as_f64().unwrap() > 1.0, "{result}");
+    assert!(
+        fallback["audioBytes"].as_f64().unwrap() > 44_100.0,
+        "WAV, 2 bytes a sample: {result}"
     );
     assert_eq!(
-        result["echo"],
+        fallback["echo"],
         format!("Đang đọc: {}", result["sent"].as_str().unwrap())
     );
     assert_eq!(

@@ -170,49 +170,6 @@ fn the_first_audio_leaves_before_the_last_sentence_is_synthesised() {
 }
 
 #[test]
-fn openai_speech_streams_wav_or_pcm_at_the_asked_rate() {
-    let server = Server::start(&[]);
-    let speech = |body: serde_json::Value| {
-        server.post(
-            "/v1/audio/speech",
-            "application/json",
-            body.to_string().as_bytes(),
-        )
-    };
-    let wav = speech(
-        serde_json::json!({"model": "tts-1", "input": "Xin chào các bạn.", "voice": "alloy"}),
-    );
-    assert_eq!(wav.status, 200);
-    assert_eq!(&wav.body[..4], b"RIFF");
-    let pcm = speech(serde_json::json!({"input": "Xin chào các bạn.", "response_format": "pcm"}));
-    assert!(
-        pcm.header("Content-Type")
-            .unwrap()
-            .starts_with("audio/L16; rate=22050")
-    );
-    assert_eq!(pcm.body.len() % 2, 0);
-    let fast = speech(
-        serde_json::json!({"input": "Xin chào các bạn.", "response_format": "pcm", "speed": 2.0}),
-    );
-    assert!(
-        fast.body.len() < pcm.body.len() * 3 / 4,
-        "speed 2 is shorter: {} vs {}",
-        fast.body.len(),
-        pcm.body.len()
-    );
-    assert!(
-        speech(serde_json::json!({"input": "x", "response_format": "mp3"}))
-            .error(400)
-            .contains("\"wav\" or \"pcm\"")
-    );
-    assert!(
-        speech(serde_json::json!({"input": "x", "speed": 9}))
-            .error(400)
-            .contains("0.25 to 4.0")
-    );
-}
-
-#[test]
 fn the_page_health_and_voices_answer() {
     let server = Server::start(&["-m", voice(TINY_MULTI).to_str().unwrap()]);
     let page = server.get("/");

@@ -18,7 +18,7 @@ use vtts_core::{
 };
 
 use crate::input::{Lines, Paragraphs};
-use crate::options::{Destination, Output, SpeakOptions, VoiceChoice};
+use crate::options::{Destination, Output, SpeakOptions, VoiceChoice, file_format};
 
 /// Set by Ctrl-C: synthesis stops after the current sentence, and an
 /// unfinished output file is removed rather than left half written.
@@ -194,15 +194,19 @@ fn json_lines(voice: &Voice, options: &SpeakOptions) -> Result<()> {
             let job: JsonLine =
                 serde_json::from_str(&line.text).context("not a JSON object with a \"text\"")?;
             let synthesis = job.request(&options.request)?.resolve(voice)?;
-            let path = match job.output_file {
-                Some(path) => path,
+            let (path, format) = match job.output_file {
+                Some(path) => {
+                    let format = file_format(&path, options.format)?;
+                    (path, format)
+                }
                 None => {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("creating {}", dir.display()))?;
-                    dir.join(file_name(count, &job.text, options.output.format))
+                    let format = options.output.format;
+                    (dir.join(file_name(count, &job.text, format)), format)
                 }
             };
-            write_file(voice, &job.text, synthesis, options.output.format, &path)?;
+            write_file(voice, &job.text, synthesis, format, &path)?;
             Ok(path)
         })();
         match result {

@@ -1,6 +1,7 @@
-//! The audio directory of `/tts`: WAV files named by the SHA-1 of what made
-//! them, written atomically, bounded in size by removing the least recently
-//! used files first. Several replicas may share one directory.
+//! The audio directory of `/tts`: files named by the SHA-1 of what made
+//! them and their format's extension, written atomically, bounded in size by
+//! removing the least recently used files first. Several replicas may share
+//! one directory.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use sha1::{Digest, Sha1};
-use vtts_core::Identity;
+use vtts_core::{Format, Identity};
 
 pub struct AudioCache {
     dir: PathBuf,
@@ -26,15 +27,23 @@ pub fn key(voice: &Identity, request_fingerprint: &str) -> String {
     vtts_core::fs::hex(&hasher.finalize())
 }
 
-/// Whether `name` is a file name the cache could have made, `<40 hex>.wav`;
-/// nothing else is ever served, so no path can leave the directory.
-pub fn is_cache_name(name: &str) -> bool {
-    name.strip_suffix(".wav").is_some_and(|hash| {
-        hash.len() == 40
-            && hash
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+/// The key and format of a file name the cache could have made,
+/// `<40 hex>.<extension>`; nothing else is ever served, so no path can
+/// leave the directory.
+pub fn parse_name(name: &str) -> Option<(&str, Format)> {
+    let (hash, extension) = name.split_once('.')?;
+    let format = Format::ALL
+        .into_iter()
+        .find(|f| f.extension() == extension)?;
+    let is_key = hash.len() == 40
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    is_key.then_some((hash, format))
+}
+
+fn is_cache_name(name: &str) -> bool {
+    parse_name(name).is_some()
 }
 
 impl AudioCache {
@@ -55,15 +64,15 @@ impl AudioCache {
         &self.dir
     }
 
-    pub fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.wav"))
+    pub fn path(&self, key: &str, format: Format) -> PathBuf {
+        self.dir.join(format!("{key}.{}", format.extension()))
     }
 
     /// The file for `key` if it exists; marks it as recently used. Only
     /// regular files count: a symbolic link planted in the directory is never
     /// followed.
-    pub fn lookup(&self, key: &str) -> Option<PathBuf> {
-        let path = self.path(key);
+    pub fn lookup(&self, key: &str, format: Format) -> Option<PathBuf> {
+        let path = self.path(key, format);
         if !fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
             return None;
         }
@@ -133,6 +142,12 @@ mod tests {
         }
         assert!(!is_cache_name(&format!("{}.wav", "A".repeat(40))));
         assert!(is_cache_name(&format!("{}.wav", "a".repeat(40))));
+        assert_eq!(
+            parse_name(&format!("{}.mp3", "b".repeat(40))),
+            Some(("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Format::Mp3))
+        );
+        assert!(!is_cache_name(&format!("{}.txt", "a".repeat(40))));
+        assert!(!is_cache_name(&format!("{}.wav.wav", "a".repeat(40))));
     }
 
     #[test]
@@ -157,8 +172,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = AudioCache::open(dir.path(), 1 << 20).unwrap();
         let key = "d".repeat(40);
-        std::os::unix::fs::symlink("/etc/passwd", cache.path(&key)).unwrap();
-        assert_eq!(cache.lookup(&key), None);
+        std::os::unix::fs::symlink("/etc/passwd", cache.path(&key, Format::Wav)).unwrap();
+        assert_eq!(cache.lookup(&key, Format::Wav), None);
     }
 
     #[test]
@@ -167,7 +182,7 @@ mod tests {
         let cache = AudioCache::open(dir.path(), 250).unwrap();
         let base = SystemTime::now() - std::time::Duration::from_secs(100);
         for (i, c) in ['a', 'b', 'c'].into_iter().enumerate() {
-            let path = cache.path(&c.to_string().repeat(40));
+            let path = cache.path(&c.to_string().repeat(40), Format::Wav);
             fs::write(&path, [0u8; 100]).unwrap();
             let file = fs::File::options().append(true).open(&path).unwrap();
             file.set_modified(base + std::time::Duration::from_secs(i as u64 * 10))
@@ -175,11 +190,11 @@ mod tests {
         }
         fs::write(dir.path().join("notes.txt"), [0u8; 1000]).unwrap();
         // Using "a" makes "b" the least recently used.
-        assert!(cache.lookup(&"a".repeat(40)).is_some());
+        assert!(cache.lookup(&"a".repeat(40), Format::Wav).is_some());
         cache.trim();
-        assert!(cache.path(&"a".repeat(40)).exists());
-        assert!(!cache.path(&"b".repeat(40)).exists());
-        assert!(cache.path(&"c".repeat(40)).exists());
+        assert!(cache.path(&"a".repeat(40), Format::Wav).exists());
+        assert!(!cache.path(&"b".repeat(40), Format::Wav).exists());
+        assert!(cache.path(&"c".repeat(40), Format::Wav).exists());
         assert!(
             dir.path().join("notes.txt").exists(),
             "other files are not touched"

@@ -13,6 +13,10 @@ pub struct ApiError {
     pub message: String,
     /// Extra headers such as `Allow` or `Retry-After`.
     pub headers: Vec<(&'static str, String)>,
+    /// The request field at fault, and a machine-readable reason, as
+    /// OpenAI's error objects carry them.
+    pub param: Option<&'static str>,
+    pub code: Option<&'static str>,
 }
 
 impl ApiError {
@@ -21,7 +25,21 @@ impl ApiError {
             status,
             message: message.into(),
             headers: Vec::new(),
+            param: None,
+            code: None,
         }
+    }
+
+    /// Names the request field at fault.
+    pub fn param(mut self, param: &'static str) -> Self {
+        self.param = Some(param);
+        self
+    }
+
+    /// Gives the machine-readable reason.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -49,6 +67,7 @@ impl From<&vtts_core::Error> for ApiError {
             | Error::Device(_)
             | Error::Catalog(_)
             | Error::Download(_)
+            | Error::Encoder(_)
             | Error::TooLong(_)
             | Error::Io { .. } => 500,
         };
@@ -68,8 +87,27 @@ pub fn json(status: u16, value: &serde_json::Value) -> Response<io::Cursor<Vec<u
         .with_header(header("Content-Type", "application/json; charset=utf-8"))
 }
 
-pub fn error_response(error: &ApiError) -> Response<io::Cursor<Vec<u8>>> {
-    let mut response = json(error.status, &serde_json::json!({ "error": error.message }));
+/// An error as the client at `path` reads them: OpenAI's shape under
+/// `/v1/` (`{"error": {"message", "type", "param", "code"}}`, which the
+/// openai SDKs turn into their exception classes), `{"error": message}`
+/// everywhere else, as the original service answered.
+pub fn error_response(error: &ApiError, path: &str) -> Response<io::Cursor<Vec<u8>>> {
+    let body = if path.starts_with("/v1/") {
+        let kind = match error.status {
+            401 => "authentication_error",
+            400..=499 => "invalid_request_error",
+            _ => "server_error",
+        };
+        serde_json::json!({"error": {
+            "message": error.message,
+            "type": kind,
+            "param": error.param,
+            "code": error.code,
+        }})
+    } else {
+        serde_json::json!({ "error": error.message })
+    };
+    let mut response = json(error.status, &body);
     for (name, value) in &error.headers {
         response.add_header(header(name, value));
     }

@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod http;
+pub mod openai;
 pub mod params;
 pub mod routes;
 
@@ -70,6 +71,8 @@ pub struct ServerConfig {
     pub io_timeout: Duration,
     /// How long a stop waits for requests in flight.
     pub shutdown_timeout: Duration,
+    /// The key synthesis requests must send, when set.
+    pub api_key: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -89,6 +92,7 @@ impl Default for ServerConfig {
             dialect: vtts_text::Dialect::default(),
             io_timeout: Duration::from_secs(defaults::IO_TIMEOUT_SECONDS),
             shutdown_timeout: Duration::from_secs(defaults::SHUTDOWN_TIMEOUT_SECONDS),
+            api_key: None,
         }
     }
 }

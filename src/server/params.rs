@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use vtts_core::{Error, Speed, Synthesis, SynthesisRequest};
+use vtts_core::{Error, Format, Speed, Synthesis, SynthesisRequest};
 
 use super::Context;
 use super::http::ApiError;
@@ -18,6 +18,7 @@ pub struct RawParams {
     pub noise_scale: Option<String>,
     pub noise_w: Option<String>,
     pub dialect: Option<String>,
+    pub format: Option<String>,
 }
 
 impl RawParams {
@@ -32,6 +33,7 @@ impl RawParams {
                 "noise_scale" => &mut raw.noise_scale,
                 "noise_w" => &mut raw.noise_w,
                 "dialect" => &mut raw.dialect,
+                "format" => &mut raw.format,
                 _ => continue,
             };
             *slot = Some(value);
@@ -67,6 +69,8 @@ pub struct Job {
     pub request: SynthesisRequest,
     /// The settings the voice runs with.
     pub synthesis: Synthesis,
+    /// What the audio is written in: WAV unless the request says.
+    pub format: Format,
 }
 
 impl Job {
@@ -107,16 +111,26 @@ impl Job {
         let synthesis = request
             .resolve(&ctx.voice)
             .map_err(|e| ApiError::from(&e))?;
+        let format = match given(&raw.format) {
+            None => Format::Wav,
+            Some(name) => name.parse().map_err(ApiError::bad_request)?,
+        };
         Ok(Self {
             text,
             request,
             synthesis,
+            format,
         })
     }
 
     /// A stable description of everything that shapes the audio, for cache keys.
     pub fn fingerprint(&self) -> String {
-        format!("{}\u{0}{}", self.text, self.synthesis.fingerprint())
+        format!(
+            "{}\u{0}{}\u{0}{}",
+            self.text,
+            self.synthesis.fingerprint(),
+            self.format.name()
+        )
     }
 
     /// The preset the request named, as `/tts` reports it.

@@ -13,6 +13,7 @@ use vtts_core::{Error, Format, Recorder, Target};
 use super::Context;
 use super::cache;
 use super::http::{self, ApiError, StreamWriter, header, request_header};
+use super::openai;
 use super::params::{Job, RawParams};
 
 /// How a request was answered, for the access log.
@@ -30,6 +31,9 @@ pub enum Route {
     Tts,
     TtsStream,
     Speech,
+    Models,
+    AudioModels,
+    AudioVoices,
     Audio,
 }
 
@@ -42,6 +46,9 @@ impl Route {
             "/tts" => Route::Tts,
             "/tts/stream" => Route::TtsStream,
             "/v1/audio/speech" => Route::Speech,
+            "/v1/models" => Route::Models,
+            "/v1/audio/models" => Route::AudioModels,
+            "/v1/audio/voices" => Route::AudioVoices,
             _ if path.starts_with("/audio/") => Route::Audio,
             _ => return None,
         })
@@ -51,9 +58,13 @@ impl Route {
         match self {
             Route::Tts | Route::TtsStream => &[Method::Get, Method::Post],
             Route::Speech => &[Method::Post],
-            Route::Page | Route::Health | Route::Voices | Route::Audio => {
-                &[Method::Get, Method::Head]
-            }
+            Route::Page
+            | Route::Health
+            | Route::Voices
+            | Route::Models
+            | Route::AudioModels
+            | Route::AudioVoices
+            | Route::Audio => &[Method::Get, Method::Head],
         }
     }
 
@@ -96,24 +107,53 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         )),
         Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
         Some(Route::Audio) => return audio_file(ctx, request, path),
+        Some(route) if route.synthesises() && !authorized(ctx, &request) => Err(ApiError::new(
+            401,
+            "a valid API key is needed: send it as `Authorization: Bearer KEY`",
+        )
+        .code("invalid_api_key")),
+        Some(Route::Models) => Ok(http::json(200, &openai::models(ctx))),
+        Some(Route::AudioModels) => Ok(http::json(200, &openai::audio_models())),
+        Some(Route::AudioVoices) => Ok(http::json(200, &openai::audio_voices(ctx))),
         Some(Route::Tts) => params(&request, query, body)
             .and_then(|raw| Job::new(raw, ctx))
             .and_then(|job| tts_file(ctx, &request, &job)),
         Some(Route::TtsStream) => {
             match params(&request, query, body).and_then(|raw| Job::new(raw, ctx)) {
-                Ok(job) => return stream(ctx, request, &job, Format::Wav),
+                Ok(job) => {
+                    let style = Style::of(job.format, ctx.voice.sample_rate());
+                    return stream(ctx, request, &job, style);
+                }
                 Err(e) => Err(e),
             }
         }
-        Some(Route::Speech) => match speech_job(ctx, body) {
-            Ok((job, format)) => return stream(ctx, request, &job, format),
+        Some(Route::Speech) => match openai::speech_job(ctx, body) {
+            Ok((job, style)) => return stream(ctx, request, &job, style),
             Err(e) => Err(e),
         },
     };
     match result {
         Ok(response) => respond(ctx, request, response),
-        Err(error) => respond(ctx, request, http::error_response(&error)),
+        Err(error) => reject(ctx, request, &error),
     }
+}
+
+/// Whether the request may synthesise: always without `--api-key`, else
+/// with `Authorization: Bearer KEY`, compared in constant time.
+fn authorized(ctx: &Context, request: &Request) -> bool {
+    let Some(key) = &ctx.config.api_key else {
+        return true;
+    };
+    let given = request_header(request, "Authorization")
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or("")
+        .trim();
+    given.len() == key.len()
+        && given
+            .bytes()
+            .zip(key.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
 }
 
 static PAGE: &str = include_str!("page.html");
@@ -128,9 +168,12 @@ fn respond<R: Read>(ctx: &Context, request: Request, mut response: Response<R>) 
     Outcome { status, bytes }
 }
 
-/// Answers with an error, e.g. 503 from the accepting thread.
+/// Answers with an error in the shape the endpoint's clients read, e.g.
+/// 503 from the accepting thread.
 pub fn reject(ctx: &Context, request: Request, error: &ApiError) -> Outcome {
-    respond(ctx, request, http::error_response(error))
+    let (path, _) = split_url(request.url());
+    let response = http::error_response(error, path);
+    respond(ctx, request, response)
 }
 
 fn preflight(ctx: &Context, request: Request) -> Outcome {
@@ -141,7 +184,7 @@ fn preflight(ctx: &Context, request: Request) -> Outcome {
         ))
         .with_header(header(
             "Access-Control-Allow-Headers",
-            "Content-Type, Range",
+            "Content-Type, Range, Authorization",
         ))
         .with_header(header("Access-Control-Max-Age", "86400"));
     respond(ctx, request, response)
@@ -218,50 +261,8 @@ pub fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiErro
     String::from_utf8(body).map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))
 }
 
-/// `POST /v1/audio/speech`, OpenAI's shape: `input`, `speed` as a rate, `response_format`.
-fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Format), ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Speech {
-        input: Option<String>,
-        voice: Option<serde_json::Value>,
-        response_format: Option<String>,
-        speed: Option<f32>,
-    }
-    let body = body.unwrap_or_default();
-    let speech: Speech = serde_json::from_str(&body)
-        .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
-    let format = match speech.response_format.as_deref().unwrap_or("wav") {
-        "wav" => Format::Wav,
-        "pcm" => Format::Pcm,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "response_format {other:?} is not supported: use \"wav\" or \"pcm\""
-            )));
-        }
-    };
-    let speed = speech.speed.unwrap_or(1.0);
-    if !(0.25..=4.0).contains(&speed) {
-        return Err(ApiError::bad_request(format!(
-            "speed must be from 0.25 to 4.0, not {speed}"
-        )));
-    }
-    // A `voice` naming one of this voice's speakers picks it; OpenAI's own
-    // voice names ("alloy"...) mean the default speaker.
-    let speaker = speech
-        .voice
-        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-        .filter(|name| ctx.voice.speaker(name).is_ok());
-    let raw = RawParams {
-        text: speech.input,
-        speaker,
-        length_scale: Some((1.0 / speed).to_string()),
-        ..RawParams::default()
-    };
-    Ok((Job::new(raw, ctx)?, format))
-}
-
 /// Counts the sentences synthesised, for /health.
-fn count_sentences(ctx: &Context) -> impl FnMut(&vtts_core::AudioChunk) + '_ {
+pub fn count_sentences(ctx: &Context) -> impl FnMut(&vtts_core::AudioChunk) + '_ {
     |chunk| {
         ctx.sentences
             .fetch_add(u64::from(chunk.ends_sentence), Ordering::Relaxed);
@@ -275,12 +276,13 @@ fn tts_file(
     job: &Job,
 ) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
     let key = cache::key(ctx.voice.identity(), &job.fingerprint());
-    if ctx.cache.lookup(&key).is_none() {
+    if ctx.cache.lookup(&key, job.format).is_none() {
         let rate = ctx.voice.sample_rate();
         let cannot_write =
             |e: Error| ApiError::new(500, format!("cannot write the audio file: {e}"));
-        let sink = Format::Wav
-            .sink(Target::File(ctx.cache.path(&key)), rate)
+        let sink = job
+            .format
+            .sink(Target::File(ctx.cache.path(&key, job.format)), rate)
             .map_err(cannot_write)?;
         let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate);
         recorder
@@ -309,7 +311,8 @@ fn tts_file(
             "hash": key,
             "text": job.text,
             "speed": job.speed().name(),
-            "audio_url": format!("{base}/audio/{key}.wav"),
+            "format": job.format.name(),
+            "audio_url": format!("{base}/audio/{key}.{}", job.format.extension()),
         }),
     ))
 }
@@ -325,13 +328,36 @@ fn synthesis_failed(error: &Error) -> ApiError {
     }
 }
 
+/// How a stream is written: in which format, at which rate, and whether as
+/// OpenAI's server-sent events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub format: Format,
+    pub rate: u32,
+    pub events: bool,
+}
+
+impl Style {
+    /// `format` at the rate it takes for a voice at `voice_rate`.
+    pub fn of(format: Format, voice_rate: u32) -> Self {
+        Self {
+            format,
+            rate: format.output_rate(voice_rate),
+            events: false,
+        }
+    }
+}
+
 /// `/tts/stream` and `/v1/audio/speech`: the response starts with the first
 /// sentence's audio and goes on sentence by sentence; nothing touches the
 /// disk. Nothing is sent until the first sentence is ready, so a text with
 /// nothing to say or a synthesis that fails at once gets a proper error.
-fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome {
-    let rate = ctx.voice.sample_rate();
-    let content_type = format.content_type(rate);
+pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outcome {
+    let voice_rate = ctx.voice.sample_rate();
+    let content_type = match style.events {
+        true => "text/event-stream".to_string(),
+        false => style.format.content_type(style.rate),
+    };
     let chunks = ctx.voice.synthesize(&job.text, job.synthesis);
     let silence = job.synthesis.sentence_silence;
 
@@ -340,17 +366,26 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
         // hangs keep-alive clients: they get the whole body with its length.
         let mut body = Cursor::new(Vec::new());
         let result = (|| {
-            let sink = format.sink(Target::Seekable(Box::new(&mut body)), rate)?;
-            let mut recorder = Recorder::new(sink, silence, rate);
+            let mut events = openai::Events::new(&mut body, style.events);
+            let target = match style.events {
+                true => Target::Stream(Box::new(&mut events)),
+                false => Target::Seekable(Box::new(&mut events)),
+            };
+            let sink = style.format.sink_at(target, voice_rate, style.rate)?;
+            let mut recorder = Recorder::new(sink, silence, voice_rate);
             recorder.record(chunks, count_sentences(ctx))?;
-            recorder.finish()
+            let recorded = recorder.finish()?;
+            events.done(job, recorded, voice_rate)
         })();
-        let response = match result {
-            Ok(_) => Response::from_data(body.into_inner())
-                .with_header(header("Content-Type", &content_type)),
-            Err(e) => http::error_response(&synthesis_failed(&e)),
+        return match result {
+            Ok(()) => respond(
+                ctx,
+                request,
+                Response::from_data(body.into_inner())
+                    .with_header(header("Content-Type", &content_type)),
+            ),
+            Err(e) => reject(ctx, request, &synthesis_failed(&e)),
         };
-        return respond(ctx, request, response);
     }
 
     let cors: Vec<(String, String)> = ctx
@@ -362,7 +397,7 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
     // The request moves into the response once there is audio; until then
     // it is here to answer with an error.
     let mut unanswered = Some(request);
-    let mut writer: Option<StreamWriter> = None;
+    let mut writer: Option<openai::Events<StreamWriter>> = None;
     let result = {
         let (unanswered, writer) = (&mut unanswered, &mut writer);
         let open = move || {
@@ -374,9 +409,12 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
                     context: "starting the response".to_string(),
                     source: e,
                 })?;
-            format.sink(Target::Stream(Box::new(slot.insert(started))), rate)
+            let events = slot.insert(openai::Events::new(started, style.events));
+            style
+                .format
+                .sink_at(Target::Stream(Box::new(events)), voice_rate, style.rate)
         };
-        let mut recorder = Recorder::lazy(open, silence, rate);
+        let mut recorder = Recorder::lazy(open, silence, voice_rate);
         recorder
             .record(chunks, count_sentences(ctx))
             .and_then(|()| recorder.finish())
@@ -385,34 +423,38 @@ fn stream(ctx: &Context, request: Request, job: &Job, format: Format) -> Outcome
         // Nothing was sent: the whole answer is an error.
         (Some(request), _, result) => {
             let error = result.err().unwrap_or(Error::NothingToSay);
-            respond(
-                ctx,
-                request,
-                http::error_response(&synthesis_failed(&error)),
-            )
+            reject(ctx, request, &synthesis_failed(&error))
         }
-        (None, Some(writer), Ok(_)) => {
+        (None, Some(mut events), Ok(recorded)) => {
+            let ended = events.done(job, recorded, voice_rate);
+            let writer = events.into_inner();
             let bytes = writer.bytes;
-            let _ = writer.finish();
+            if ended.is_ok() {
+                let _ = writer.finish();
+            }
             Outcome { status: 200, bytes }
         }
         // A client that went away, or a failure mid-stream, ends the stream
-        // without its last chunk: an unfinished body tells the client something broke.
-        (None, writer, Err(_)) => Outcome {
+        // without its last chunk: an unfinished body tells the client
+        // something broke (after an error event, for event streams).
+        (None, writer, Err(error)) => Outcome {
             status: 200,
-            bytes: writer.map_or(0, |w| w.bytes),
+            bytes: writer.map_or(0, |mut events| {
+                events.fail(&synthesis_failed(&error));
+                events.into_inner().bytes
+            }),
         },
         (None, None, Ok(_)) => unreachable!("audio was written, so the response started"),
     }
 }
 
-/// `/audio/<hash>.wav`: a saved file, whole or by byte range.
+/// `/audio/<hash>.<extension>`: a saved file, whole or by byte range.
 fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
     let name = &path["/audio/".len()..];
     let result = (|| {
-        if !cache::is_cache_name(name) {
+        let Some((key, format)) = cache::parse_name(name) else {
             return Err(ApiError::new(404, format!("no such audio file: {name}")));
-        }
+        };
         let not_found = || {
             ApiError::new(
                 404,
@@ -421,7 +463,7 @@ fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
                 ),
             )
         };
-        let file_path = ctx.cache.lookup(&name[..40]).ok_or_else(not_found)?;
+        let file_path = ctx.cache.lookup(key, format).ok_or_else(not_found)?;
         let mut file = File::open(&file_path).map_err(|_| not_found())?;
         let len = file.metadata().map_err(|_| not_found())?.len();
         let range = http::parse_range(request_header(&request, "Range"), len)?;
@@ -452,11 +494,14 @@ fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
         // A Content-Length, never chunks: browsers need it to seek.
         Ok(response
             .with_chunked_threshold(usize::MAX)
-            .with_header(header("Content-Type", "audio/wav"))
+            .with_header(header(
+                "Content-Type",
+                &format.content_type(format.output_rate(ctx.voice.sample_rate())),
+            ))
             .with_header(header("Accept-Ranges", "bytes")))
     })();
     match result {
         Ok(response) => respond(ctx, request, response),
-        Err(error) => respond(ctx, request, http::error_response(&error)),
+        Err(error) => reject(ctx, request, &error),
     }
 }

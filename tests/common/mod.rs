@@ -147,6 +147,8 @@ pub fn temp_path(dir: &Path, name: &str) -> PathBuf {
 const TOOLS: &[(&str, &str)] = &[
     ("cc", "Debian's gcc"),
     ("curl", "Debian's curl"),
+    ("ffmpeg", "Debian's ffmpeg"),
+    ("ffprobe", "Debian's ffmpeg"),
     ("node", "Debian's nodejs"),
     ("python3", "Debian's python3"),
     ("script", "Debian's bsdutils"),
@@ -184,4 +186,64 @@ pub fn voice_copy(
     edit(&mut config);
     std::fs::write(format!("{}.json", copy.display()), config.to_string()).unwrap();
     copy
+}
+
+/// What ffprobe reads of an audio file: codec, sample rate, channels, and
+/// the samples ffmpeg decodes, as 16-bit mono at the stream's rate.
+#[derive(Debug)]
+pub struct Decoded {
+    pub codec: String,
+    pub rate: u32,
+    pub channels: u32,
+    pub samples: Vec<i16>,
+}
+
+impl Decoded {
+    pub fn seconds(&self) -> f64 {
+        self.samples.len() as f64 / f64::from(self.rate)
+    }
+}
+
+/// Decodes `path` with ffmpeg (a real decoder, not vtts's own code).
+pub fn decode(path: &Path) -> Decoded {
+    let probe = tool("ffprobe")
+        .args(["-v", "error", "-select_streams", "a:0", "-show_entries"])
+        .args(["stream=codec_name,sample_rate,channels", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        probe.status.success(),
+        "ffprobe {}: {}",
+        path.display(),
+        stderr(&probe)
+    );
+    let line = String::from_utf8(probe.stdout).unwrap();
+    let fields: Vec<&str> = line.trim().split(',').collect();
+    assert_eq!(fields.len(), 3, "ffprobe said {line:?}");
+    let rate: u32 = fields[1].parse().unwrap();
+    let pcm = tool("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "s16le", "-ac", "1", "-ar", &rate.to_string(), "-"])
+        .output()
+        .unwrap();
+    assert!(
+        pcm.status.success(),
+        "ffmpeg {}: {}",
+        path.display(),
+        stderr(&pcm)
+    );
+    assert!(
+        pcm.stderr.is_empty(),
+        "ffmpeg complained about {}: {}",
+        path.display(),
+        stderr(&pcm)
+    );
+    Decoded {
+        codec: fields[0].to_string(),
+        rate,
+        channels: fields[2].parse().unwrap(),
+        samples: raw_samples(&pcm.stdout),
+    }
 }

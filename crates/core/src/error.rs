@@ -70,6 +70,9 @@ pub enum Error {
     /// The sound device is missing or failed.
     #[error("{0}")]
     Device(String),
+    /// An audio encoder failed.
+    #[error("{0}")]
+    Encoder(String),
     /// More audio than the output format can hold.
     #[error("{0}")]
     TooLong(String),

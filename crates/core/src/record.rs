@@ -109,6 +109,9 @@ impl<'s> Recorder<'s> {
             self.recorded.samples += self.silence;
         }
         sink.write(&chunk.samples)?;
+        if chunk.ends_sentence {
+            sink.end_sentence()?;
+        }
         self.recorded.samples += chunk.samples.len();
         self.recorded.sentences += usize::from(chunk.ends_sentence);
         self.after_sentence = chunk.ends_sentence;

@@ -1,12 +1,17 @@
 //! Audio as vtts hands it out: 16-bit mono PCM chunks, the [`Format`]s they
 //! are encoded in, and the [`AudioSink`]s they go to. A sink for a format
 //! comes from one factory, [`Format::sink`]; a new format is one new file
-//! beside `wav.rs` and `raw.rs`.
+//! beside `wav.rs`, `raw.rs`, `mp3.rs`, `opus.rs` and `flac.rs`.
 
+mod flac;
 mod format;
+mod mp3;
+mod ogg;
+mod opus;
 mod output;
 pub mod play;
 mod raw;
+pub mod resample;
 pub mod wav;
 
 pub use format::Format;
@@ -17,8 +22,14 @@ use crate::error::Result;
 
 /// Receives audio one chunk at a time, as it is synthesised.
 pub trait AudioSink {
-    /// Appends samples. Streaming sinks pass them on before returning.
+    /// Appends samples. Streaming sinks pass them on before returning, as
+    /// far as their format allows.
     fn write(&mut self, samples: &[i16]) -> Result<()>;
+    /// Marks the end of a sentence: a format that holds audio back (in an
+    /// MP3 frame, an Ogg page) passes on what it can without a gap.
+    fn end_sentence(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// Completes the output (WAV sizes, renaming a file into place).
     fn finish(self: Box<Self>) -> Result<()>;
 }

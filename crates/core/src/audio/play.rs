@@ -9,6 +9,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{SampleFormat, SampleRate, StreamConfig};
 
 use super::AudioSink;
+use super::resample::{self, Resampler};
 use crate::error::{Error, Result};
 
 /// Samples waiting for the device, shared with its callback.
@@ -28,6 +29,8 @@ pub struct PlaybackSink {
     stream: cpal::Stream,
     pushed: u64,
     resampler: Resampler,
+    /// The device's rate.
+    rate: u32,
 }
 
 /// At most this much audio waits in memory: synthesis pauses when it runs ahead.
@@ -67,6 +70,7 @@ impl PlaybackSink {
             stream,
             pushed: 0,
             resampler: Resampler::new(sample_rate, config.sample_rate),
+            rate: config.sample_rate,
         })
     }
 }
@@ -126,11 +130,11 @@ fn build<T: cpal::SizedSample + cpal::FromSample<f32>>(
     )
 }
 
-impl AudioSink for PlaybackSink {
-    fn write(&mut self, samples: &[i16]) -> Result<()> {
-        let resampled = self.resampler.push(samples);
+impl PlaybackSink {
+    /// Queues samples at the device's rate, waiting while too many are queued.
+    fn queue(&mut self, samples: Vec<f32>) -> Result<()> {
         let (lock, wake) = &*self.shared;
-        let limit = (self.resampler.to * MAX_QUEUED_SECONDS) as usize;
+        let limit = (self.rate * MAX_QUEUED_SECONDS) as usize;
         let mut queue = lock.lock().unwrap_or_else(|p| p.into_inner());
         while queue.samples.len() > limit && queue.failed.is_none() {
             queue = wake.wait(queue).unwrap_or_else(|p| p.into_inner());
@@ -138,14 +142,26 @@ impl AudioSink for PlaybackSink {
         if let Some(error) = &queue.failed {
             return Err(Error::Device(format!("the sound device failed: {error}")));
         }
-        self.pushed += resampled.len() as u64;
-        queue.samples.extend(resampled);
+        self.pushed += samples.len() as u64;
+        queue.samples.extend(samples);
         Ok(())
+    }
+}
+
+impl AudioSink for PlaybackSink {
+    fn write(&mut self, samples: &[i16]) -> Result<()> {
+        let input: Vec<f32> = resample::to_f32(samples).collect();
+        let mut resampled = Vec::with_capacity(input.len());
+        self.resampler.push(&input, &mut resampled);
+        self.queue(resampled)
     }
 
     /// Waits until the device has played everything, then stops it at once
     /// (a device without a clock would otherwise go on taking silence).
-    fn finish(self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        let mut rest = Vec::new();
+        self.resampler.finish(&mut rest);
+        self.queue(rest)?;
         let (lock, wake) = &*self.shared;
         let mut queue = lock.lock().unwrap_or_else(|p| p.into_inner());
         while queue.played < self.pushed && queue.failed.is_none() {
@@ -160,66 +176,5 @@ impl AudioSink for PlaybackSink {
         std::thread::sleep(latency);
         drop(self.stream);
         Ok(())
-    }
-}
-
-/// Linear resampling from the voice's rate to the device's, continuous
-/// across chunks; a plain copy when the rates match.
-struct Resampler {
-    from: u32,
-    to: u32,
-    /// Position of the next output sample, in input samples, relative to `last`.
-    position: f64,
-    last: Option<f32>,
-}
-
-impl Resampler {
-    fn new(from: u32, to: u32) -> Self {
-        Self {
-            from,
-            to,
-            position: 0.0,
-            last: None,
-        }
-    }
-
-    fn push(&mut self, samples: &[i16]) -> Vec<f32> {
-        let input = samples.iter().map(|&s| f32::from(s) / 32768.0);
-        if self.from == self.to {
-            return input.collect();
-        }
-        let step = f64::from(self.from) / f64::from(self.to);
-        let mut out = Vec::with_capacity(samples.len() * self.to as usize / self.from as usize + 1);
-        for next in input {
-            let Some(previous) = self.last.replace(next) else {
-                continue;
-            };
-            while self.position < 1.0 {
-                let t = self.position as f32;
-                out.push(previous + (next - previous) * t);
-                self.position += step;
-            }
-            self.position -= 1.0;
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn equal_rates_copy_samples() {
-        let mut r = Resampler::new(22050, 22050);
-        assert_eq!(r.push(&[16384, -16384]), vec![0.5, -0.5]);
-    }
-
-    #[test]
-    fn resampling_keeps_the_duration_across_chunks() {
-        let mut r = Resampler::new(22050, 48000);
-        let chunk = vec![1000i16; 22050 / 10];
-        let total: usize = (0..10).map(|_| r.push(&chunk).len()).sum();
-        assert!((total as i64 - 48000).abs() <= 3, "{total}");
     }
 }
