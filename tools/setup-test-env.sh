@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Makes everything the tests need, from package registries by package name:
+#  - what the build needs (tools/setup-build.sh);
 #  - Debian packages, when run as root with apt-get: libasound2-dev and
 #    pkg-config (cpal's build), python3-venv, gcc (a test builds a stand-in
 #    library), g++ (libFuzzer, tools/fuzz.sh), chromium (the web page's browser test), bsdutils (script(1),
@@ -15,6 +16,8 @@
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+tools/setup-build.sh
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()

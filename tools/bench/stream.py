@@ -2,13 +2,16 @@
 """Time to first audio vs. total time of /tts/stream, side by side in one run.
 
 Starts `vtts serve` with a voice, then, interleaved, requests (a) a
-10-sentence text on /tts/stream, noting when the first audio byte and the last
-byte arrive, and (b) the first sentence alone, whose total time is the
-synthesis time of that sentence. Prints medians.
+10-sentence text on /tts/stream in each format, noting when the first body
+byte and the last byte arrive, and (b) the first sentence alone (as WAV),
+whose total time is the synthesis time of that sentence. Nothing of a body
+is sent before the first sentence is ready, so the first body byte is the
+first audio (for WAV, its header goes out with the first sentence's
+samples). Prints medians.
 
     cargo build --release
     .venv/bin/python tools/voicegen/voicegen.py --preset medium --output /tmp/medium.onnx
-    python3 tools/bench/stream.py --model /tmp/medium.onnx [--runs 10]
+    python3 tools/bench/stream.py --model /tmp/medium.onnx [--runs 10] [--formats wav,mp3,opus,flac]
 """
 
 import argparse
@@ -44,9 +47,9 @@ def start(binary, model):
     raise SystemExit("vtts serve did not start")
 
 
-def stream(address, text):
-    """Returns (seconds to the first audio byte, seconds to the end, body bytes)."""
-    body = json.dumps({"text": text}).encode()
+def stream(address, text, fmt="wav"):
+    """Returns (seconds to the first body byte, seconds to the end, body bytes)."""
+    body = json.dumps({"text": text, "format": fmt, "noise_scale": 0, "noise_w": 0}).encode()
     started = time.perf_counter()
     sock = socket.create_connection(address)
     sock.sendall(b"POST /tts/stream HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
@@ -60,9 +63,11 @@ def stream(address, text):
             break
         data += chunk
         head_end = data.find(b"\r\n\r\n")
-        # The first chunk after the head is the 44-byte WAV header; audio follows it.
-        if first_audio is None and head_end >= 0 and len(data) > head_end + 4 + 60:
-            first_audio = time.perf_counter() - started
+        # After the head, a chunk's size line, then its first byte.
+        if first_audio is None and head_end >= 0:
+            size_end = data.find(b"\r\n", head_end + 4)
+            if size_end >= 0 and len(data) > size_end + 2:
+                first_audio = time.perf_counter() - started
     total = time.perf_counter() - started
     sock.close()
     return first_audio, total, len(data)
@@ -73,24 +78,35 @@ def main():
     parser.add_argument("--model", required=True)
     parser.add_argument("--binary", default="target/release/vtts")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--formats", default="wav,mp3")
     args = parser.parse_args()
+    formats = args.formats.split(",")
     server, address = start(args.binary, args.model)
     try:
         text = " ".join(SENTENCES)
-        stream(address, text)  # warm-up
-        firsts, totals, alone = [], [], []
-        for _ in range(args.runs):
-            first, total, _ = stream(address, text)
-            firsts.append(first)
-            totals.append(total)
+        for fmt in formats:
+            stream(address, text, fmt)  # warm-up
+        firsts = {fmt: [] for fmt in formats}
+        totals = {fmt: [] for fmt in formats}
+        sizes = {}
+        alone = []
+        for run in range(args.runs):
+            # Each round in another order, so no format always follows another.
+            order = formats[run % len(formats):] + formats[:run % len(formats)]
+            for fmt in order:
+                first, total, size = stream(address, text, fmt)
+                firsts[fmt].append(first)
+                totals[fmt].append(total)
+                sizes[fmt] = size
             alone.append(stream(address, SENTENCES[0])[1])
         med = statistics.median
         print(f"voice {args.model}, {len(SENTENCES)} sentences, {args.runs} runs, medians:")
         print(f"  first sentence alone (its synthesis): {med(alone) * 1000:7.1f} ms")
-        print(f"  time to first audio byte:             {med(firsts) * 1000:7.1f} ms")
-        print(f"  total time, 10 sentences:             {med(totals) * 1000:7.1f} ms")
-        print(f"  first audio / total:                  {med(firsts) / med(totals):7.3f}")
-        print(f"  first audio - first sentence alone:   {(med(firsts) - med(alone)) * 1000:7.1f} ms")
+        for fmt in formats:
+            print(f"  {fmt:5} first byte {med(firsts[fmt]) * 1000:7.1f} ms"
+                  f" ({(med(firsts[fmt]) - med(alone)) * 1000:+6.1f} ms after the first sentence),"
+                  f" total {med(totals[fmt]) * 1000:7.1f} ms, first/total {med(firsts[fmt]) / med(totals[fmt]):.3f},"
+                  f" {sizes[fmt]} bytes")
     finally:
         server.terminate()
         server.wait()

@@ -19,6 +19,12 @@ pub(crate) struct Mp3Sink<'w> {
     buffer: Vec<u8>,
 }
 
+/// LAME's speed against care, 0 (best) to 9: 7 encodes twice as fast as the
+/// default 5, which matters beside synthesis that runs 40 times faster than
+/// real time (BENCHMARKS.md, Formats); at a fixed bit rate the difference
+/// in quality is small for speech.
+const QUALITY: Quality = Quality::Ok;
+
 /// The bit rate for speech at `sample_rate`: about 6 kB a second at the
 /// usual 22,050 Hz of Piper voices.
 fn bitrate(sample_rate: u32) -> Bitrate {
@@ -41,7 +47,7 @@ impl<'w> Mp3Sink<'w> {
             .and_then(|b| b.with_sample_rate(sample_rate))
             .and_then(|b| b.with_brate(bitrate(sample_rate)))
             .and_then(|b| b.with_mode(Mode::Mono))
-            .and_then(|b| b.with_quality(Quality::Good))
+            .and_then(|b| b.with_quality(QUALITY))
             .and_then(|b| b.with_to_write_vbr_tag(false))
             .and_then(Builder::build)
             .map_err(|e| failed(&format!("encoder at {sample_rate} Hz"), e))?;

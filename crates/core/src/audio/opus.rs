@@ -1,4 +1,5 @@
 //! Ogg Opus (RFC 7845): speech coded by the pure-Rust `opus-pure` encoder
+//! (as fast as libopus here, within 15 %, and no cmake: BENCHMARKS.md)
 //! in 20 ms packets, muxed into Ogg pages here so that a page can close
 //! when a sentence ends. Opus codes 8, 12, 16, 24 or 48 kHz only; the sink
 //! factory resamples other rates first (`Format::output_rate`).
@@ -9,6 +10,12 @@ use super::AudioSink;
 use super::ogg::OggStream;
 use super::output::Output;
 use crate::error::{Error, Result};
+
+/// How much work the encoder does, 0–10. Synthesis runs 40 times faster
+/// than real time on a medium voice, so even a fast encoder is a noticeable
+/// share of the work: 3 costs about half of the default 9 and still codes
+/// speech at 32 kbit/s cleanly (BENCHMARKS.md, Formats).
+const COMPLEXITY: i32 = 3;
 
 /// Opus timestamps count 48 kHz samples, whatever rate was coded.
 const GRANULE_RATE: u64 = 48_000;
@@ -45,6 +52,7 @@ impl<'w> OpusSink<'w> {
         let mut encoder = OpusEncoder::new(sample_rate as i32, 1, Application::Voip)
             .map_err(|e| failed(&format!("encoder at {sample_rate} Hz"), e))?;
         encoder.bitrate_bps = bitrate(sample_rate);
+        encoder.complexity = COMPLEXITY;
         let scale = GRANULE_RATE / u64::from(sample_rate);
         let pre_skip = encoder.lookahead() as u64 * scale;
         let serial = std::process::id()
