@@ -4,12 +4,12 @@
 #  - libasound2-dev and pkg-config: cpal, for --play;
 #  - python3 and python3-pip: the build asks pip for the onnxruntime wheel
 #    whose library it bundles (build.rs, by package name);
-#  - gcc and make: LAME, the MP3 encoder, is built from its bundled sources
+#  - gcc, libc6-dev and make: linking, and LAME, the MP3 encoder, built from its bundled sources
 #    with its own configure script.
 # Installs nothing that is already there. Safe to run again.
 set -euo pipefail
 
-packages=(libasound2-dev pkg-config python3 python3-pip gcc make)
+packages=(libasound2-dev pkg-config python3 python3-pip gcc libc6-dev make)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
