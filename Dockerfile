@@ -39,8 +39,9 @@ ENV VTTS_DATA_DIR=/opt/vtts \
     VTTS_AUDIO_DIR=/var/lib/vtts/audio
 USER 10001
 WORKDIR /home/vtts
-EXPOSE 8888
+# 8888: HTTP; 10200: the Wyoming protocol, for Home Assistant (wyoming-piper's port).
+EXPOSE 8888 10200
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8888/health"]
 ENTRYPOINT ["vtts"]
-CMD ["serve", "--port", "8888"]
+CMD ["serve", "--port", "8888", "--wyoming", "tcp://0.0.0.0:10200"]

@@ -80,11 +80,16 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             break
         }
         'vtts;serve' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Voice model: a Piper .onnx file or the name of an installed voice')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Voice model: a Piper .onnx file or the name of an installed voice')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
-            [CompletionResult]::new('--voice', '--voice', [CompletionResultType]::ParameterName, 'Voice by name (see `vtts voices list`); downloaded on first use')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Voice model: a Piper .onnx file or the name of an installed voice; repeatable, the first is the default')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Voice model: a Piper .onnx file or the name of an installed voice; repeatable, the first is the default')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Config of the first voice model (default: the model path + .json)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config of the first voice model (default: the model path + .json)')
+            [CompletionResult]::new('--voice', '--voice', [CompletionResultType]::ParameterName, 'Voice by name (see `vtts voices list`), downloaded on first use; repeatable')
+            [CompletionResult]::new('--voices', '--voices', [CompletionResultType]::ParameterName, '`installed`: offer every installed voice too')
+            [CompletionResult]::new('--max-loaded-voices', '--max-loaded-voices', [CompletionResultType]::ParameterName, 'Voices kept loaded at once; the least recently used is unloaded')
+            [CompletionResult]::new('--wyoming', '--wyoming', [CompletionResultType]::ParameterName, 'Also serve the Wyoming protocol (Home Assistant) at tcp://HOST:PORT or unix://PATH; repeatable')
+            [CompletionResult]::new('--samples-per-chunk', '--samples-per-chunk', [CompletionResultType]::ParameterName, 'Samples in each Wyoming audio-chunk')
+            [CompletionResult]::new('--zeroconf', '--zeroconf', [CompletionResultType]::ParameterName, 'Advertise the Wyoming service on the local network (mDNS, _wyoming._tcp) under NAME [default NAME: vtts]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
             [CompletionResult]::new('--audio-dir', '--audio-dir', [CompletionResultType]::ParameterName, 'Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]')
@@ -100,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never download: use installed voices only')
+            [CompletionResult]::new('--no-http', '--no-http', [CompletionResultType]::ParameterName, 'Serve no HTTP, only the Wyoming protocol')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

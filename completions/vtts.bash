@@ -484,7 +484,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --config --voice --offline --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
+            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +507,26 @@ _vtts() {
                     return 0
                     ;;
                 --voice)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --voices)
+                    COMPREPLY=($(compgen -W "installed" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-loaded-voices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wyoming)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --samples-per-chunk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zeroconf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

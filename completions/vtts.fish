@@ -71,9 +71,14 @@ complete -c vtts -n "__fish_vtts_using_subcommand normalize" -s f -l file -d 'Re
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice' -r -F
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -l voice -d 'Voice by name (see `vtts voices list`); downloaded on first use' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice; repeatable, the first is the default' -r -F
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -s c -l config -d 'Config of the first voice model (default: the model path + .json)' -r -F
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l voice -d 'Voice by name (see `vtts voices list`), downloaded on first use; repeatable' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l voices -d '`installed`: offer every installed voice too' -r -f -a "installed\t''"
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l max-loaded-voices -d 'Voices kept loaded at once; the least recently used is unloaded' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l wyoming -d 'Also serve the Wyoming protocol (Home Assistant) at tcp://HOST:PORT or unix://PATH; repeatable' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l samples-per-chunk -d 'Samples in each Wyoming audio-chunk' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l zeroconf -d 'Advertise the Wyoming service on the local network (mDNS, _wyoming._tcp) under NAME [default NAME: vtts]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l host -d 'Address to listen on' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l audio-dir -d 'Where /tts saves WAV files [default: $XDG_CACHE_HOME/vtts/audio]' -r -F
@@ -90,6 +95,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Secon
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l shutdown-timeout -d 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l api-key -d 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l offline -d 'Never download: use installed voices only'
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l no-http -d 'Serve no HTTP, only the Wyoming protocol'
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_subcommand_from list download install remove path help" -s h -l help -d 'Print help'
 complete -c vtts -n "__fish_vtts_using_subcommand voices; and not __fish_seen_subcommand_from list download install remove path help" -f -a "list" -d 'Show the known voices and which are installed'

@@ -63,7 +63,7 @@ pub enum Command {
     /// Print text as vtts reads it: numbers, dates, units, abbreviations in words
     Normalize(NormalizeArgs),
     /// Run the HTTP service: /tts, /tts/stream, /v1/audio/speech, a web page
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// List, download, install and remove voices
     #[command(subcommand)]
     Voices(VoicesCommand),
@@ -273,10 +273,66 @@ pub struct NormalizeArgs {
     pub dialect: DialectArgs,
 }
 
+/// The voices a server offers.
+#[derive(Debug, Args)]
+pub struct ServeVoiceArgs {
+    /// Voice model: a Piper .onnx file or the name of an installed voice; repeatable, the first is the default
+    #[arg(
+        short = 'm',
+        long = "model",
+        value_name = "PATH|NAME",
+        env = "VTTS_MODEL"
+    )]
+    pub models: Vec<PathBuf>,
+
+    /// Config of the first voice model (default: the model path + .json)
+    #[arg(short = 'c', long = "config", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Voice by name (see `vtts voices list`), downloaded on first use; repeatable
+    #[arg(long = "voice", value_name = "NAME", env = "VTTS_VOICE")]
+    pub names: Vec<String>,
+
+    /// `installed`: offer every installed voice too
+    #[arg(long = "voices", value_name = "WHICH", value_parser = ["installed"])]
+    pub installed: Option<String>,
+
+    /// Never download: use installed voices only
+    #[arg(long, env = "VTTS_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
+
+    /// Voices kept loaded at once; the least recently used is unloaded
+    #[arg(long, value_name = "N", default_value_t = defaults::MAX_LOADED_VOICES, value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
+    pub max_loaded_voices: usize,
+}
+
+/// The Wyoming protocol, for Home Assistant.
+#[derive(Debug, Args)]
+pub struct WyomingArgs {
+    /// Also serve the Wyoming protocol (Home Assistant) at tcp://HOST:PORT or unix://PATH; repeatable
+    #[arg(long = "wyoming", value_name = "URI", env = "VTTS_WYOMING", value_parser = clap::value_parser!(crate::server::wyoming::Address))]
+    pub addresses: Vec<crate::server::wyoming::Address>,
+
+    /// Serve no HTTP, only the Wyoming protocol
+    #[arg(long, requires = "addresses")]
+    pub no_http: bool,
+
+    /// Samples in each Wyoming audio-chunk
+    #[arg(long, value_name = "N", default_value_t = defaults::SAMPLES_PER_CHUNK, value_parser = clap::value_parser!(u32).range(1..=1_048_576).map(|n| n as usize))]
+    pub samples_per_chunk: usize,
+
+    /// Advertise the Wyoming service on the local network (mDNS, _wyoming._tcp) under NAME [default NAME: vtts]
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "vtts", requires = "addresses")]
+    pub zeroconf: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    pub voice: VoiceArgs,
+    pub voices: ServeVoiceArgs,
+
+    #[command(flatten)]
+    pub wyoming: WyomingArgs,
 
     /// Address to listen on
     #[arg(long, default_value = defaults::HOST)]

@@ -9,11 +9,12 @@ use vtts_core::{Format, SynthesisRequest};
 use vtts_text::Dialect;
 
 use crate::cli::{
-    Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ServeArgs, SpeakArgs, VoiceArgs,
-    VoicesCommand,
+    Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ServeArgs, ServeVoiceArgs, SpeakArgs,
+    VoiceArgs, VoicesCommand,
 };
 use crate::input::Source;
 use crate::server::ServerConfig;
+use crate::server::wyoming::Address as WyomingAddress;
 
 /// A mistake in how vtts was called; exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +43,22 @@ pub struct VoiceChoice {
 
 #[derive(Debug)]
 pub struct ServeOptions {
-    pub voice: VoiceChoice,
+    pub voices: ServeVoices,
     pub server: ServerConfig,
+}
+
+/// The voices a server offers, as the user named them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeVoices {
+    /// Each voice asked for, in order; the first is the default. The
+    /// catalog's default voice when nothing is asked for.
+    pub wanted: Vec<Wanted>,
+    /// The first voice's config, if not beside its model.
+    pub config: Option<PathBuf>,
+    /// Every installed voice too.
+    pub installed: bool,
+    pub offline: bool,
+    pub max_loaded: usize,
 }
 
 #[derive(Debug)]
@@ -99,7 +114,7 @@ impl Task {
         match cli.command {
             Some(Command::Phonemize(args)) => Ok(Task::Phonemize(phonemize_options(args))),
             Some(Command::Normalize(args)) => Ok(Task::Normalize(normalize_options(args))),
-            Some(Command::Serve(args)) => Ok(Task::Serve(serve_options(args))),
+            Some(Command::Serve(args)) => serve_options(*args).map(Task::Serve),
             Some(Command::Voices(command)) => Ok(Task::Voices(command)),
             Some(Command::Completions { shell }) => Ok(Task::Completions(shell)),
             Some(Command::GenerateAssets { dir }) => Ok(Task::GenerateAssets(dir)),
@@ -161,13 +176,35 @@ fn voice_choice(args: VoiceArgs) -> VoiceChoice {
     }
 }
 
-fn serve_options(args: ServeArgs) -> ServeOptions {
+fn serve_voices(args: ServeVoiceArgs) -> ServeVoices {
+    let installed = args.installed.is_some();
+    let mut wanted: Vec<Wanted> = args.models.into_iter().map(Wanted::Path).collect();
+    wanted.extend(args.names.into_iter().map(Wanted::Name));
+    if wanted.is_empty() && !installed {
+        wanted.push(Wanted::Default);
+    }
+    ServeVoices {
+        wanted,
+        config: args.config,
+        installed,
+        offline: args.offline,
+        max_loaded: args.max_loaded_voices,
+    }
+}
+
+fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
+    let tcp = |a: &WyomingAddress| matches!(a, WyomingAddress::Tcp(_));
+    if args.wyoming.zeroconf.is_some() && !args.wyoming.addresses.iter().any(tcp) {
+        return Err(UsageError(
+            "--zeroconf needs a TCP address to announce: add --wyoming tcp://0.0.0.0:10200".into(),
+        ));
+    }
     let workers = args.workers.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
     let defaults = ServerConfig::default();
-    ServeOptions {
-        voice: voice_choice(args.voice),
+    Ok(ServeOptions {
+        voices: serve_voices(args.voices),
         server: ServerConfig {
             host: args.host,
             port: args.port,
@@ -183,8 +220,12 @@ fn serve_options(args: ServeArgs) -> ServeOptions {
             io_timeout: Duration::from_secs(args.io_timeout),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
             api_key: args.api_key.filter(|key| !key.is_empty()),
+            http: !args.wyoming.no_http,
+            wyoming: args.wyoming.addresses,
+            samples_per_chunk: args.wyoming.samples_per_chunk,
+            zeroconf: args.wyoming.zeroconf,
         },
-    }
+    })
 }
 
 fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptions, UsageError> {

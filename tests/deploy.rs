@@ -124,11 +124,17 @@ fn the_dockerfile_follows_the_rules_of_the_image() {
         user.parse::<u32>().is_ok_and(|uid| uid != 0),
         "a numeric non-root user: {user}"
     );
-    assert_eq!(one(&stage, "EXPOSE"), "8888");
+    assert_eq!(one(&stage, "EXPOSE"), "8888 10200", "HTTP and Wyoming");
     assert_eq!(json_array(one(&stage, "ENTRYPOINT")), vec!["vtts"]);
     assert_eq!(
         json_array(one(&stage, "CMD")),
-        vec!["serve", "--port", "8888"]
+        vec![
+            "serve",
+            "--port",
+            "8888",
+            "--wyoming",
+            "tcp://0.0.0.0:10200"
+        ]
     );
     let health = one(&stage, "HEALTHCHECK");
     assert!(health.contains("http://127.0.0.1:8888/health"), "{health}");
@@ -230,12 +236,15 @@ fn the_images_commands_work_as_written() {
         .expect("an optimised graph in the image's cache");
 
     // The runtime stage, as its user, with its environment; the paths of the
-    // image become folders here and port 8888 a free one.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // image become folders here and ports 8888 and 10200 free ones.
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (port, wyoming_port) = (free_port(), free_port());
     let audio = dir.path().join("audio");
     fs::create_dir_all(&audio).unwrap();
     for path in [dir.path(), &data, &audio] {
@@ -248,6 +257,7 @@ fn the_images_commands_work_as_written() {
         .into_iter()
         .chain(json_array(one(&stage, "CMD")))
         .map(|a| a.replace("8888", &port.to_string()))
+        .map(|a| a.replace("10200", &wyoming_port.to_string()))
         .collect();
     assert_eq!(command[0], "vtts");
     let mut server = Command::new("setpriv");
@@ -303,6 +313,13 @@ fn the_images_commands_work_as_written() {
         common::http::send(&mut s, "GET", "/tts?text=Xin+ch%C3%A0o", &[], b"");
         common::http::read_response(&mut s, true)
     });
+    let info = std::net::TcpStream::connect(("127.0.0.1", wyoming_port)).map(|mut s| {
+        use std::io::{BufRead, Write};
+        s.write_all(b"{\"type\": \"describe\"}\n").unwrap();
+        let mut header = String::new();
+        std::io::BufReader::new(s).read_line(&mut header).unwrap();
+        header
+    });
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let output = child.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
@@ -322,10 +339,9 @@ fn the_images_commands_work_as_written() {
         audio.join(format!("{hash}.wav")).exists(),
         "audio goes to VTTS_AUDIO_DIR"
     );
-    assert!(
-        log.contains(&format!("serving voice {voice_name}")),
-        "{log}"
-    );
+    assert!(log.contains(&format!("serving {voice_name} on")), "{log}");
+    let info = info.expect("the Wyoming port answers");
+    assert!(info.contains("\"type\":\"info\""), "{info}");
 }
 
 fn manifest(name: &str) -> Value {
@@ -361,7 +377,10 @@ fn the_kubernetes_manifests_agree_with_the_image_and_the_server() {
 
     let stage = runtime_stage();
     let port = container["ports"][0]["containerPort"].as_u64().unwrap();
-    assert_eq!(port.to_string(), one(&stage, "EXPOSE"));
+    assert_eq!(
+        Some(port.to_string().as_str()),
+        one(&stage, "EXPOSE").split(' ').next()
+    );
     let args: Vec<String> = container["args"]
         .as_sequence()
         .unwrap()

@@ -20,3 +20,4 @@ mod server;
 mod startup;
 mod text_properties;
 mod voices;
+mod wyoming;

@@ -1,27 +1,31 @@
-//! `vtts serve`: a small synchronous HTTP service on tiny_http. One process,
-//! the voice loaded once, a fixed pool of synthesis workers sharing it, a
-//! bounded queue in front of them (503 when full), and a graceful stop on
-//! SIGINT/SIGTERM.
+//! `vtts serve`: a small synchronous service. One process, its voices loaded
+//! on first use and shared, a fixed pool of synthesis workers with a bounded
+//! queue in front of them (503 when full), and a graceful stop on
+//! SIGINT/SIGTERM. HTTP runs on tiny_http; the Wyoming protocol, for Home
+//! Assistant, beside it on the same voices and workers.
 
 pub mod cache;
 pub mod http;
 pub mod openai;
 pub mod params;
+pub mod pool;
 pub mod routes;
+pub mod wyoming;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
 use tiny_http::{Request, Server};
-use vtts_core::{SynthesisRequest, Voice};
+use vtts_core::SynthesisRequest;
+use vtts_core::voices::VoiceSet;
 
 use self::cache::AudioCache;
 use self::http::ApiError;
+use self::pool::{Pool, Task};
 use self::routes::Route;
 
 /// The defaults of `vtts serve`'s options, shared by its flags and
@@ -43,6 +47,12 @@ pub mod defaults {
     pub const IO_TIMEOUT_SECONDS: u64 = 30;
     /// Seconds a stop waits for requests in flight.
     pub const SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+    /// Samples in each Wyoming `audio-chunk`, as wyoming-piper sends.
+    pub const SAMPLES_PER_CHUNK: usize = 1024;
+    /// Voices kept loaded at once.
+    pub const MAX_LOADED_VOICES: usize = 3;
+    /// Wyoming connections open at once; more are answered with an error.
+    pub const WYOMING_CONNECTIONS: usize = 64;
 }
 
 /// How the server runs.
@@ -73,6 +83,14 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
     /// The key synthesis requests must send, when set.
     pub api_key: Option<String>,
+    /// Whether to serve HTTP (`--no-http` turns it off).
+    pub http: bool,
+    /// Where to serve the Wyoming protocol: `tcp://HOST:PORT`, `unix://PATH`.
+    pub wyoming: Vec<wyoming::Address>,
+    /// Samples in each Wyoming `audio-chunk`.
+    pub samples_per_chunk: usize,
+    /// The name to advertise the Wyoming service under on the local network.
+    pub zeroconf: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -93,6 +111,10 @@ impl Default for ServerConfig {
             io_timeout: Duration::from_secs(defaults::IO_TIMEOUT_SECONDS),
             shutdown_timeout: Duration::from_secs(defaults::SHUTDOWN_TIMEOUT_SECONDS),
             api_key: None,
+            http: true,
+            wyoming: Vec::new(),
+            samples_per_chunk: defaults::SAMPLES_PER_CHUNK,
+            zeroconf: None,
         }
     }
 }
@@ -104,7 +126,7 @@ fn default_audio_dir() -> PathBuf {
 
 /// What every request handler sees.
 pub struct Context {
-    pub voice: Arc<Voice>,
+    pub voices: VoiceSet,
     pub cache: AudioCache,
     pub config: ServerConfig,
     /// The server's settings under every request's own.
@@ -113,15 +135,96 @@ pub struct Context {
     pub listen_addr: String,
     /// Sentences synthesised since start, reported by /health.
     pub sentences: AtomicU64,
+    /// Set on SIGINT or SIGTERM: finish what is in flight, start nothing new.
+    pub stopping: Arc<AtomicBool>,
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
-pub fn serve(voice: Voice, config: ServerConfig) -> Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let on_signal = stop.clone();
+pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
+    let stopping = Arc::new(AtomicBool::new(false));
+    let on_signal = stopping.clone();
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
         .context("installing the SIGINT/SIGTERM handler")?;
 
+    let http = match config.http {
+        true => Some(listen_http(&config)?),
+        false => None,
+    };
+    let wyoming = config
+        .wyoming
+        .iter()
+        .map(wyoming::Listener::bind)
+        .collect::<Result<Vec<_>>>()?;
+    let listen_addr = match &http {
+        Some((_, addr)) => addr.clone(),
+        None => format!("{}:{}", config.host, config.port),
+    };
+    let ctx = Arc::new(Context {
+        defaults: SynthesisRequest {
+            dialect: Some(config.dialect),
+            sentence_silence: Some(config.sentence_silence),
+            ..SynthesisRequest::default()
+        },
+        voices,
+        cache: AudioCache::open(&config.audio_dir, config.cache_max_bytes)?,
+        listen_addr: listen_addr.clone(),
+        sentences: AtomicU64::new(0),
+        stopping: stopping.clone(),
+        config,
+    });
+    let mut places: Vec<String> = http
+        .iter()
+        .map(|_| format!("http://{listen_addr}"))
+        .collect();
+    places.extend(wyoming.iter().map(|l| l.address().to_string()));
+    eprintln!(
+        "vtts: serving {} on {} ({} workers, audio in {})",
+        ctx.voices.names().collect::<Vec<_>>().join(", "),
+        places.join(" and "),
+        ctx.config.workers,
+        ctx.cache.dir().display()
+    );
+
+    // Synthesis goes to its own bounded pool; everything else (the page,
+    // health checks, saved files) to a small one, so probes answer under load.
+    let synth = Pool::start("synth", ctx.config.workers, ctx.config.queue, &ctx);
+    let light = Pool::start("light", 2, 64, &ctx);
+    let _advertised = match &ctx.config.zeroconf {
+        Some(name) => Some(wyoming::zeroconf::advertise(name, &wyoming)?),
+        None => None,
+    };
+    let wyoming: Vec<_> = wyoming
+        .into_iter()
+        .map(|listener| listener.spawn(&ctx, &synth))
+        .collect();
+
+    match &http {
+        Some((server, _)) => accept_http(&ctx, server, &synth, &light),
+        None => {
+            while !stopping.load(Ordering::SeqCst) {
+                thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
+    eprintln!("vtts: stopping: no new connections; finishing requests in flight");
+    drop(http);
+    let deadline = Instant::now() + ctx.config.shutdown_timeout;
+    let threads = wyoming
+        .into_iter()
+        .chain(synth.close())
+        .chain(light.close());
+    for thread in threads {
+        while !thread.is_finished() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+    eprintln!("vtts: stopped");
+    Ok(())
+}
+
+/// The HTTP listener and the address it listens on.
+fn listen_http(config: &ServerConfig) -> Result<(Server, String)> {
     let address = format!("{}:{}", config.host, config.port);
     let listener = listen(&address, config.io_timeout)?;
     let server = Server::from_listener(listener, None)
@@ -130,31 +233,12 @@ pub fn serve(voice: Voice, config: ServerConfig) -> Result<()> {
         .server_addr()
         .to_ip()
         .map_or(address.clone(), |a| a.to_string());
-    let ctx = Arc::new(Context {
-        defaults: SynthesisRequest {
-            dialect: Some(config.dialect),
-            sentence_silence: Some(config.sentence_silence),
-            ..SynthesisRequest::default()
-        },
-        voice: Arc::new(voice),
-        cache: AudioCache::open(&config.audio_dir, config.cache_max_bytes)?,
-        listen_addr: listen_addr.clone(),
-        sentences: AtomicU64::new(0),
-        config,
-    });
-    eprintln!(
-        "vtts: serving voice {} on http://{listen_addr} ({} workers, audio in {})",
-        ctx.voice.name(),
-        ctx.config.workers,
-        ctx.cache.dir().display()
-    );
+    Ok((server, listen_addr))
+}
 
-    // Synthesis goes to its own bounded pool; everything else (the page,
-    // health checks, saved files) to a small one, so probes answer under load.
-    let (synth_tx, synth_pool) = pool("synth", ctx.config.workers, ctx.config.queue, &ctx);
-    let (light_tx, light_pool) = pool("light", 2, 64, &ctx);
-
-    while !stop.load(Ordering::SeqCst) {
+/// Hands each HTTP request to its pool until the server stops.
+fn accept_http(ctx: &Arc<Context>, server: &Server, synth: &Pool, light: &Pool) {
+    while !ctx.stopping.load(Ordering::SeqCst) {
         let request = match server.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(request)) => request,
             Ok(None) => continue,
@@ -165,23 +249,10 @@ pub fn serve(voice: Voice, config: ServerConfig) -> Result<()> {
         };
         let (path, _) = routes::split_url(request.url());
         let synthesises = Route::find(path).is_some_and(Route::synthesises);
-        let queue = if synthesises { &synth_tx } else { &light_tx };
+        let pool = if synthesises { synth } else { light };
         let with_body = synthesises && *request.method() == tiny_http::Method::Post;
-        dispatch(&ctx, queue, request, Instant::now(), with_body);
+        dispatch(ctx, pool, request, Instant::now(), with_body);
     }
-
-    eprintln!("vtts: stopping: no new connections; finishing requests in flight");
-    drop(server);
-    drop(synth_tx);
-    drop(light_tx);
-    let deadline = Instant::now() + ctx.config.shutdown_timeout;
-    for worker in synth_pool.into_iter().chain(light_pool) {
-        while !worker.is_finished() && Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-    eprintln!("vtts: stopped");
-    Ok(())
 }
 
 /// Binds the listening socket with a send timeout, which every accepted
@@ -213,12 +284,28 @@ fn listen(address: &str, timeout: Duration) -> Result<std::net::TcpListener> {
     Ok(listener)
 }
 
-/// A request on its way to a worker.
-pub struct Job {
+/// An HTTP request on its way to a worker.
+pub struct Exchange {
     pub request: Request,
     pub started: Instant,
     /// The body, already read, for requests that have one.
     pub body: Option<String>,
+}
+
+impl Task for Exchange {
+    fn run(self: Box<Self>, ctx: &Context) {
+        let summary = request_summary(&self.request);
+        let outcome = routes::handle(ctx, self.request, self.body);
+        log_line(&summary, &outcome, self.started);
+    }
+
+    fn refuse(self: Box<Self>, ctx: &Context) {
+        let summary = request_summary(&self.request);
+        let busy = ApiError::new(503, "the server is busy: try again shortly")
+            .with_header("Retry-After", "1");
+        let outcome = routes::reject(ctx, self.request, &busy);
+        log_line(&summary, &outcome, self.started);
+    }
 }
 
 /// Queues a request for a worker. A synthesis request with a body first gets a
@@ -226,87 +313,42 @@ pub struct Job {
 /// thread and not a worker. Full queue: 503.
 fn dispatch(
     ctx: &Arc<Context>,
-    queue: &SyncSender<Job>,
+    pool: &Pool,
     mut request: Request,
     started: Instant,
     with_body: bool,
 ) {
-    if with_body {
-        let (ctx, queue) = (ctx.clone(), queue.clone());
-        thread::spawn(move || match routes::read_body(&ctx, &mut request) {
-            Ok(body) => {
-                let body = Some(body);
-                enqueue(
-                    &ctx,
-                    &queue,
-                    Job {
-                        request,
-                        started,
-                        body,
-                    },
-                );
-            }
-            // Answered here: dropping the request makes tiny_http read what is
-            // left of the body, and only this thread should wait for that.
-            Err(error) => {
-                let summary = request_summary(&request);
-                log_line(&summary, &routes::reject(&ctx, request, &error), started);
-            }
-        });
-    } else {
-        enqueue(
+    if !with_body {
+        let body = None;
+        return pool.submit(
             ctx,
-            queue,
-            Job {
+            Box::new(Exchange {
                 request,
                 started,
-                body: None,
-            },
+                body,
+            }),
         );
     }
-}
-
-fn enqueue(ctx: &Context, queue: &SyncSender<Job>, job: Job) {
-    if let Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) = queue.try_send(job) {
-        let summary = request_summary(&job.request);
-        let busy = ApiError::new(503, "the server is busy: try again shortly")
-            .with_header("Retry-After", "1");
-        log_line(
-            &summary,
-            &routes::reject(ctx, job.request, &busy),
-            job.started,
-        );
-    }
-}
-
-fn pool(
-    name: &str,
-    workers: usize,
-    queue: usize,
-    ctx: &Arc<Context>,
-) -> (SyncSender<Job>, Vec<thread::JoinHandle<()>>) {
-    let (tx, rx) = mpsc::sync_channel::<Job>(queue);
-    let rx: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(rx));
-    let handles = (0..workers.max(1))
-        .map(|i| {
-            let rx = rx.clone();
-            let ctx = ctx.clone();
-            thread::Builder::new()
-                .name(format!("vtts-{name}-{i}"))
-                .spawn(move || {
-                    loop {
-                        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                        let Ok(job) = next else { break };
-                        let summary = request_summary(&job.request);
-                        let started = job.started;
-                        let outcome = routes::handle(&ctx, job.request, job.body);
-                        log_line(&summary, &outcome, started);
-                    }
-                })
-                .expect("spawning a worker thread")
-        })
-        .collect();
-    (tx, handles)
+    let (ctx, pool) = (ctx.clone(), pool.clone());
+    thread::spawn(move || match routes::read_body(&ctx, &mut request) {
+        Ok(body) => {
+            let body = Some(body);
+            pool.submit(
+                &ctx,
+                Box::new(Exchange {
+                    request,
+                    started,
+                    body,
+                }),
+            );
+        }
+        // Answered here: dropping the request makes tiny_http read what is
+        // left of the body, and only this thread should wait for that.
+        Err(error) => {
+            let summary = request_summary(&request);
+            log_line(&summary, &routes::reject(&ctx, request, &error), started);
+        }
+    });
 }
 
 fn request_summary(request: &Request) -> String {
@@ -315,7 +357,7 @@ fn request_summary(request: &Request) -> String {
     format!("{} {}", request.method(), path)
 }
 
-fn log_line(summary: &str, outcome: &routes::Outcome, started: Instant) {
+pub fn log_line(summary: &str, outcome: &routes::Outcome, started: Instant) {
     eprintln!(
         "{summary} {} {} {}ms",
         outcome.status,

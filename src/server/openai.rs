@@ -99,7 +99,7 @@ pub fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Style), A
             format!("speed must be from 0.25 to 4.0, not {speed}"),
         ));
     }
-    let speaker = speaker(ctx, fields.get("voice"))?;
+    let (voice, speaker) = voice(ctx, fields.get("voice"))?;
     let number = |name: &'static str| match fields.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
@@ -108,6 +108,7 @@ pub fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Style), A
 
     let raw = RawParams {
         text: Some(input),
+        voice,
         speaker,
         length_scale: Some((1.0 / speed).to_string()),
         noise_scale: number("noise_scale")?,
@@ -117,7 +118,7 @@ pub fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Style), A
     let job = Job::new(raw, ctx)?;
     let rate = match format {
         Format::Pcm => PCM_RATE,
-        other => other.output_rate(ctx.voice.sample_rate()),
+        other => other.output_rate(job.voice.sample_rate()),
     };
     Ok((
         job,
@@ -129,11 +130,13 @@ pub fn speech_job(ctx: &Context, body: Option<String>) -> Result<(Job, Style), A
     ))
 }
 
-/// The speaker a `voice` names: OpenAI's names and the voice's own name
-/// mean its first speaker; a speaker's name or number picks that speaker.
-fn speaker(ctx: &Context, voice: Option<&Value>) -> Result<Option<String>, ApiError> {
+/// The voice and speaker a `voice` names: a voice of the server's by its
+/// name; OpenAI's names mean the default voice; a speaker's name or number
+/// picks that speaker of the default voice.
+type VoiceAndSpeaker = (Option<String>, Option<String>);
+fn voice(ctx: &Context, voice: Option<&Value>) -> Result<VoiceAndSpeaker, ApiError> {
     let name = match voice {
-        None | Some(Value::Null) => return Ok(None),
+        None | Some(Value::Null) => return Ok((None, None)),
         Some(Value::String(name)) => name.as_str(),
         Some(Value::Object(custom)) => match custom.get("id") {
             Some(Value::String(id)) => id.as_str(),
@@ -141,28 +144,41 @@ fn speaker(ctx: &Context, voice: Option<&Value>) -> Result<Option<String>, ApiEr
         },
         Some(_) => return Err(invalid("voice", "`voice` must be a name or {\"id\": name}")),
     };
-    if OPENAI_VOICES.contains(&name) || name == ctx.voice.name() {
-        return Ok(None);
+    if ctx.voices.offers(name) {
+        return Ok((Some(name.to_string()), None));
     }
-    match ctx.voice.speaker(name) {
-        Ok(_) => Ok(Some(name.to_string())),
+    if OPENAI_VOICES.contains(&name) {
+        return Ok((None, None));
+    }
+    let default = ctx.voices.get(None).map_err(|e| ApiError::from(&e))?;
+    match default.speaker(name) {
+        Ok(_) => Ok((None, Some(name.to_string()))),
         Err(_) => Err(invalid(
             "voice",
             format!(
-                "no voice {name:?}: use {}, a speaker of it, or one of OpenAI's names ({})",
-                voice_names(ctx).join(", "),
+                "no voice {name:?}: use one of {}, or one of OpenAI's names ({})",
+                voice_names(ctx)
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 OPENAI_VOICES.join(", ")
             ),
         )),
     }
 }
 
-/// The voice and its named speakers.
-fn voice_names(ctx: &Context) -> Vec<String> {
-    let mut speakers: Vec<(&String, &i64)> = ctx.voice.config().speakers.iter().collect();
-    speakers.sort_by_key(|(_, id)| **id);
-    std::iter::once(ctx.voice.name().to_string())
-        .chain(speakers.into_iter().map(|(name, _)| name.clone()))
+/// The voices, then the named speakers of the default voice, with their rates.
+fn voice_names(ctx: &Context) -> Vec<(String, u32)> {
+    let offered = ctx.voices.offered();
+    let default = &offered[0].config;
+    let speakers = super::routes::speakers(default)
+        .into_iter()
+        .map(|(name, _)| (name.to_string(), default.sample_rate));
+    offered
+        .iter()
+        .map(|voice| (voice.name.clone(), voice.config.sample_rate))
+        .chain(speakers)
         .collect()
 }
 
@@ -172,7 +188,7 @@ pub fn models(ctx: &Context) -> Value {
         .iter()
         .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": "vtts"}))
         .collect();
-    json!({"object": "list", "data": data, "voice": ctx.voice.name()})
+    json!({"object": "list", "data": data, "voice": ctx.voices.default_name()})
 }
 
 /// `GET /v1/audio/models`, as Open WebUI reads it.
@@ -183,10 +199,9 @@ pub fn audio_models() -> Value {
 
 /// `GET /v1/audio/voices`, as Open WebUI and the openai_tts integration read it.
 pub fn audio_voices(ctx: &Context) -> Value {
-    let rate = ctx.voice.sample_rate();
     let voices: Vec<Value> = voice_names(ctx)
         .into_iter()
-        .map(|name| json!({"id": name, "name": name, "language": "vi-VN", "sample_rate": rate}))
+        .map(|(name, rate)| json!({"id": name, "name": name, "language": "vi-VN", "sample_rate": rate}))
         .collect();
     json!({ "voices": voices })
 }

@@ -1,9 +1,11 @@
 //! What a synthesis request asks for, from a query string, a form or a JSON
 //! body, checked against the loaded voice and the server's limits.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
-use vtts_core::{Error, Format, Speed, Synthesis, SynthesisRequest};
+use vtts_core::{Error, Format, Speed, Synthesis, SynthesisRequest, Voice};
 
 use super::Context;
 use super::http::ApiError;
@@ -12,6 +14,7 @@ use super::http::ApiError;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RawParams {
     pub text: Option<String>,
+    pub voice: Option<String>,
     pub speed: Option<String>,
     pub speaker: Option<String>,
     pub length_scale: Option<String>,
@@ -27,6 +30,7 @@ impl RawParams {
         for (key, value) in pairs {
             let slot = match key.as_str() {
                 "text" => &mut raw.text,
+                "voice" => &mut raw.voice,
                 "speed" => &mut raw.speed,
                 "speaker" => &mut raw.speaker,
                 "length_scale" => &mut raw.length_scale,
@@ -62,9 +66,11 @@ impl RawParams {
 }
 
 /// A checked synthesis request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub text: String,
+    /// The voice that speaks it.
+    pub voice: Arc<Voice>,
     /// What was asked for, over the server's settings.
     pub request: SynthesisRequest,
     /// The settings the voice runs with.
@@ -108,15 +114,18 @@ impl Job {
             sentence_silence: None,
         }
         .or(&ctx.defaults);
-        let synthesis = request
-            .resolve(&ctx.voice)
+        let voice = ctx
+            .voices
+            .get(given(&raw.voice))
             .map_err(|e| ApiError::from(&e))?;
+        let synthesis = request.resolve(&voice).map_err(|e| ApiError::from(&e))?;
         let format = match given(&raw.format) {
             None => Format::Wav,
             Some(name) => name.parse().map_err(ApiError::bad_request)?,
         };
         Ok(Self {
             text,
+            voice,
             request,
             synthesis,
             format,

@@ -101,7 +101,8 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
             200,
             &json!({
                 "status": "ok",
-                "voice": ctx.voice.name(),
+                "voice": ctx.voices.default_name(),
+                "voices_loaded": ctx.voices.loaded_names(),
                 "sentences_synthesised": ctx.sentences.load(Ordering::Relaxed),
             }),
         )),
@@ -121,7 +122,7 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         Some(Route::TtsStream) => {
             match params(&request, query, body).and_then(|raw| Job::new(raw, ctx)) {
                 Ok(job) => {
-                    let style = Style::of(job.format, ctx.voice.sample_rate());
+                    let style = Style::of(job.format, job.voice.sample_rate());
                     return stream(ctx, request, &job, style);
                 }
                 Err(e) => Err(e),
@@ -190,16 +191,37 @@ fn preflight(ctx: &Context, request: Request) -> Outcome {
     respond(ctx, request, response)
 }
 
+/// `/voices`: every voice the server offers, the default first.
 fn voices(ctx: &Context) -> serde_json::Value {
-    let config = ctx.voice.config();
-    let mut speakers: Vec<(&String, &i64)> = config.speakers.iter().collect();
-    speakers.sort_by_key(|(_, id)| **id);
-    json!({"voices": [{
-        "name": ctx.voice.name(),
-        "sample_rate": config.sample_rate,
-        "num_speakers": config.num_speakers,
-        "speakers": speakers.iter().map(|(name, id)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
-    }]})
+    let loaded = ctx.voices.loaded_names();
+    let voices: Vec<serde_json::Value> = ctx
+        .voices
+        .offered()
+        .iter()
+        .map(|voice| {
+            let config = &voice.config;
+            json!({
+                "name": voice.name,
+                "default": voice.name == ctx.voices.default_name(),
+                "loaded": loaded.contains(&voice.name),
+                "sample_rate": config.sample_rate,
+                "num_speakers": config.num_speakers,
+                "speakers": speakers(config).iter().map(|(name, id)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({ "voices": voices })
+}
+
+/// A voice's named speakers, by number.
+pub fn speakers(config: &vtts_core::voice::VoiceConfig) -> Vec<(&str, i64)> {
+    let mut speakers: Vec<(&str, i64)> = config
+        .speakers
+        .iter()
+        .map(|(name, id)| (name.as_str(), *id))
+        .collect();
+    speakers.sort_by_key(|(_, id)| *id);
+    speakers
 }
 
 /// Reads the parameters of a synthesis request: the query string of a GET,
@@ -218,10 +240,16 @@ fn params(request: &Request, query: &str, body: Option<String>) -> Result<RawPar
     }
 }
 
+/// The most bytes a request body (or a Wyoming event's data) may take: a
+/// character of Vietnamese text takes at most 4 bytes of UTF-8, 12 once
+/// URL-encoded, and the other fields fit in 4 KiB.
+pub fn body_limit(ctx: &Context) -> u64 {
+    (ctx.config.max_chars as u64) * 12 + 4096
+}
+
 /// Reads a request body within the size limit and the I/O deadline.
 pub fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiError> {
-    // A character of Vietnamese text takes at most 4 bytes of UTF-8, or 12 once URL-encoded.
-    let limit = (ctx.config.max_chars as u64) * 12 + 4096;
+    let limit = body_limit(ctx);
     if request.body_length().is_some_and(|len| len as u64 > limit) {
         return Err(ApiError::new(
             413,
@@ -275,9 +303,9 @@ fn tts_file(
     request: &Request,
     job: &Job,
 ) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
-    let key = cache::key(ctx.voice.identity(), &job.fingerprint());
+    let key = cache::key(job.voice.identity(), &job.fingerprint());
     if ctx.cache.lookup(&key, job.format).is_none() {
-        let rate = ctx.voice.sample_rate();
+        let rate = job.voice.sample_rate();
         let cannot_write =
             |e: Error| ApiError::new(500, format!("cannot write the audio file: {e}"));
         let sink = job
@@ -287,7 +315,7 @@ fn tts_file(
         let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate);
         recorder
             .record(
-                ctx.voice.synthesize(&job.text, job.synthesis),
+                job.voice.synthesize(&job.text, job.synthesis),
                 count_sentences(ctx),
             )
             .map_err(|e| synthesis_failed(&e))?;
@@ -310,6 +338,7 @@ fn tts_file(
         &json!({
             "hash": key,
             "text": job.text,
+            "voice": job.voice.name(),
             "speed": job.speed().name(),
             "format": job.format.name(),
             "audio_url": format!("{base}/audio/{key}.{}", job.format.extension()),
@@ -319,7 +348,7 @@ fn tts_file(
 
 /// A synthesis error as the client sees it: its own mistakes as they are,
 /// the server's as "synthesis failed".
-fn synthesis_failed(error: &Error) -> ApiError {
+pub fn synthesis_failed(error: &Error) -> ApiError {
     let api = ApiError::from(error);
     if api.status >= 500 {
         ApiError::new(api.status, format!("synthesis failed: {error}"))
@@ -353,12 +382,12 @@ impl Style {
 /// disk. Nothing is sent until the first sentence is ready, so a text with
 /// nothing to say or a synthesis that fails at once gets a proper error.
 pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outcome {
-    let voice_rate = ctx.voice.sample_rate();
+    let voice_rate = job.voice.sample_rate();
     let content_type = match style.events {
         true => "text/event-stream".to_string(),
         false => style.format.content_type(style.rate),
     };
-    let chunks = ctx.voice.synthesize(&job.text, job.synthesis);
+    let chunks = job.voice.synthesize(&job.text, job.synthesis);
     let silence = job.synthesis.sentence_silence;
 
     if *request.http_version() < HTTPVersion(1, 1) {
@@ -448,6 +477,18 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
     }
 }
 
+/// The `Content-Type` of a saved file. Only raw PCM needs its rate said, and
+/// a saved file's name does not tell which voice made it: the rate is said
+/// when every voice has the same.
+fn saved_type(ctx: &Context, format: Format) -> String {
+    let mut rates = ctx.voices.offered().iter().map(|v| v.config.sample_rate);
+    let first = rates.next().unwrap_or_default();
+    match format {
+        Format::Pcm if rates.any(|rate| rate != first) => "audio/pcm; channels=1".to_string(),
+        _ => format.content_type(format.output_rate(first)),
+    }
+}
+
 /// `/audio/<hash>.<extension>`: a saved file, whole or by byte range.
 fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
     let name = &path["/audio/".len()..];
@@ -494,10 +535,7 @@ fn audio_file(ctx: &Context, request: Request, path: &str) -> Outcome {
         // A Content-Length, never chunks: browsers need it to seek.
         Ok(response
             .with_chunked_threshold(usize::MAX)
-            .with_header(header(
-                "Content-Type",
-                &format.content_type(format.output_rate(ctx.voice.sample_rate())),
-            ))
+            .with_header(header("Content-Type", &saved_type(ctx, format)))
             .with_header(header("Accept-Ranges", "bytes")))
     })();
     match result {

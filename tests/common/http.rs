@@ -78,11 +78,15 @@ impl Server {
                 stderr.read_line(&mut line).unwrap() > 0,
                 "vtts serve exited before listening"
             );
-            if let Some(rest) = line.split("on http://").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_string();
+            if line.starts_with("vtts: serving ") {
+                // No HTTP address with --no-http.
+                let http = line.split("http://").nth(1);
+                break http
+                    .map_or("", |rest| rest.split_whitespace().next().unwrap())
+                    .to_string();
             }
         };
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new(Mutex::new(line));
         let sink = log.clone();
         std::thread::spawn(move || {
             for line in stderr.lines() {
@@ -99,6 +103,16 @@ impl Server {
             log,
             _dir: dir,
         }
+    }
+
+    /// The `tcp://HOST:PORT` address of the server's first Wyoming listener.
+    pub fn wyoming(&self) -> String {
+        let log = self.log.lock().unwrap();
+        let line = log.lines().next().unwrap_or_default();
+        let at = line
+            .find("tcp://")
+            .expect("a Wyoming address in the first line");
+        line[at..].split_whitespace().next().unwrap().to_string()
     }
 
     pub fn get(&self, target: &str) -> Response {

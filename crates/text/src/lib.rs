@@ -16,6 +16,7 @@ pub mod g2p;
 pub mod ids;
 pub mod normalize;
 pub mod segment;
+mod stream;
 
 use std::ops::Range;
 
@@ -24,6 +25,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use ids::{PhonemeIdMap, SentenceIds};
 pub use normalize::Dialect;
 pub use segment::{Clause, ClauseMark, Sentence};
+pub use stream::settled;
 
 /// Quotes (but not the apostrophes, which can be inside a word), brackets
 /// and the Spanish ¡ ¿: marks around words that are never read.

@@ -101,6 +101,15 @@ impl Parallelism {
     }
 }
 
+/// A voice's name: its model file name without `.onnx`.
+pub fn name_of(model: &Path) -> String {
+    model
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .map(|n| n.strip_suffix(".onnx").unwrap_or(&n).to_string())
+        .unwrap_or_default()
+}
+
 impl std::fmt::Debug for Voice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Voice").field("name", &self.name).finish()
@@ -183,13 +192,8 @@ impl Voice {
             }
         }
         let takes_speaker = input_names.contains(&"sid");
-        let name = model
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .map(|n| n.strip_suffix(".onnx").unwrap_or(&n).to_string())
-            .unwrap_or_default();
         Ok(Self {
-            name,
+            name: name_of(model),
             identity,
             config,
             sessions: sessions.into_iter().map(Mutex::new).collect(),

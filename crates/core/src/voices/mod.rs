@@ -4,11 +4,13 @@
 
 pub mod catalog;
 pub mod download;
+mod set;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, CatalogVoice};
+pub use set::{Offered, VoiceSet};
 
 use crate::error::{Error, IoContext, Result};
 use crate::fs::AtomicFile;
