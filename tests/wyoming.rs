@@ -547,3 +547,45 @@ fn zeroconf_announces_the_port_to_home_assistants_library() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn voices_installed_offers_every_installed_voice() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["vi_VN-b", "vi_VN-a"] {
+        let copy = voice_copy(dir.path(), name, TINY, |_| {});
+        let output = run(
+            vtts()
+                .env("VTTS_DATA_DIR", data.path())
+                .args(["voices", "install"])
+                .arg(&copy),
+            b"",
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let server = Server::start_with_data(
+        data.path(),
+        &[
+            "-m",
+            TINY,
+            "--voices",
+            "installed",
+            "--wyoming",
+            "tcp://127.0.0.1:0",
+        ],
+    );
+    let voices = server.get("/voices").json();
+    let names: Vec<&str> = voices["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["vi_VN-test-tiny", "vi_VN-a", "vi_VN-b"],
+        "named first, then installed"
+    );
+    let info = client(VERSIONS[1], &["info", &server.wyoming()]);
+    assert_eq!(info["voices"].as_array().unwrap().len(), 3, "{info}");
+}

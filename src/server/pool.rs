@@ -3,10 +3,9 @@
 //! the syntheses of every front end together, and a full queue turns any of
 //! them away the same way.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use super::Context;
 
@@ -54,24 +53,20 @@ impl Pool {
         }
     }
 
-    /// The worker threads, to wait for once the server is stopping: they end
-    /// when the queue is empty.
+    /// Drops this handle and returns the worker threads, to wait for once the
+    /// server is stopping: they end when no handle is left and the queue is empty.
     pub fn close(self) -> Vec<JoinHandle<()>> {
         std::mem::take(&mut *self.workers.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
-/// A worker's loop: tasks until the server stops and the queue is empty.
+/// A worker's loop: tasks until every handle to the pool is gone (the
+/// server's, and those of the Wyoming connections still speaking) and the
+/// queue is empty.
 fn work(rx: &Mutex<Receiver<Box<dyn Task>>>, ctx: &Context) {
     loop {
-        let next = rx
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .recv_timeout(Duration::from_millis(100));
-        match next {
-            Ok(task) => task.run(ctx),
-            Err(RecvTimeoutError::Timeout) if !ctx.stopping.load(super::Ordering::SeqCst) => {}
-            Err(_) => break,
-        }
+        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok(task) = next else { break };
+        task.run(ctx);
     }
 }

@@ -25,8 +25,17 @@ impl Server {
         Self::start_as(None, args)
     }
 
+    /// As [`Server::start`], with the voices installed in `data_dir`.
+    pub fn start_with_data(data_dir: &Path, args: &[&str]) -> Server {
+        Self::launch(None, Some(data_dir), args)
+    }
+
     /// As [`Server::start`], as user `uid` when given (through setpriv).
     pub fn start_as(uid: Option<u32>, args: &[&str]) -> Server {
+        Self::launch(uid, None, args)
+    }
+
+    fn launch(uid: Option<u32>, data_dir: Option<&Path>, args: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let audio_dir = dir.path().join("audio");
         let mut command = match uid {
@@ -50,6 +59,9 @@ impl Server {
             }
         };
         super::isolate(&mut command);
+        if let Some(data_dir) = data_dir {
+            command.env("VTTS_DATA_DIR", data_dir);
+        }
         command
             .current_dir(root())
             .args(["serve", "--host", "127.0.0.1", "--port", "0"]);
@@ -60,7 +72,7 @@ impl Server {
                 audio_dir
             }
         };
-        if !args.contains(&"-m") {
+        if !args.contains(&"-m") && !args.contains(&"--voices") {
             command.arg("-m").arg(voice(super::TINY));
         }
         let mut child = command

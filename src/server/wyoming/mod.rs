@@ -259,7 +259,7 @@ impl Listener {
             let conn = match accepted {
                 Ok(conn) => conn,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    thread::sleep(Duration::from_millis(20));
+                    self.wait_for_connection(Duration::from_millis(100));
                     continue;
                 }
                 Err(e) => {
@@ -284,6 +284,25 @@ impl Listener {
         if let Address::Unix(path) = &self.address {
             let _ = std::fs::remove_file(path);
         }
+    }
+}
+
+impl Listener {
+    /// Waits until a connection can be accepted or `timeout` has passed, so
+    /// that the accepting loop both answers at once and sees a stop.
+    fn wait_for_connection(&self, timeout: Duration) {
+        use std::os::fd::AsRawFd;
+        let fd = match &self.socket {
+            Socket::Tcp(l) => l.as_raw_fd(),
+            Socket::Unix(l) => l.as_raw_fd(),
+        };
+        let mut poll = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd that lives on the stack for the call.
+        unsafe { libc::poll(&raw mut poll, 1, timeout.as_millis() as libc::c_int) };
     }
 }
 
