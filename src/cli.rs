@@ -377,11 +377,11 @@ pub struct ServeArgs {
     pub dialect: DialectArgs,
 
     /// Seconds a connection may stall a read or a write, and a request body may take
-    #[arg(long, value_name = "SECONDS", default_value_t = defaults::IO_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::IO_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=defaults::MAX_TIMEOUT_SECONDS))]
     pub io_timeout: u64,
 
     /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
-    #[arg(long, value_name = "SECONDS", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECONDS)]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(0..=defaults::MAX_TIMEOUT_SECONDS))]
     pub shutdown_timeout: u64,
 
     /// A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]
@@ -463,6 +463,22 @@ mod tests {
         assert!(
             Cli::try_parse_from(["vtts", "serve", "--cors-origin", "https://app.example"]).is_ok()
         );
+    }
+
+    #[test]
+    fn timeouts_that_would_overflow_a_deadline_are_refused() {
+        for flag in ["--io-timeout", "--shutdown-timeout"] {
+            let huge = ["vtts", "serve", flag, "18446744073709551615"];
+            assert_eq!(
+                Cli::try_parse_from(huge).unwrap_err().exit_code(),
+                2,
+                "{flag}"
+            );
+            assert!(
+                Cli::try_parse_from(["vtts", "serve", flag, "86400"]).is_ok(),
+                "{flag}"
+            );
+        }
     }
 
     #[test]

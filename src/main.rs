@@ -8,6 +8,7 @@ mod server;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use clap::Parser;
@@ -28,7 +29,28 @@ fn run() -> Result<()> {
     }
 }
 
+/// Standard output was closed when vtts started (`vtts ... >&-`).
+pub static STDOUT_WAS_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether descriptor 1 was closed when the process started. Rust's runtime
+/// puts `/dev/null` on a closed 0, 1 or 2 before `main` (so that no file
+/// opened later takes the number), opened read-write; a shell's `>/dev/null`
+/// opens it write-only. So `/dev/null` open read-write on 1 means it was closed.
+fn stdout_was_closed() -> bool {
+    // SAFETY: fcntl and fstat on descriptor 1 into a stat we own.
+    unsafe {
+        let mut stat: libc::stat = std::mem::zeroed();
+        let flags = libc::fcntl(1, libc::F_GETFL);
+        flags >= 0
+            && flags & libc::O_ACCMODE == libc::O_RDWR
+            && libc::fstat(1, &raw mut stat) == 0
+            && stat.st_mode & libc::S_IFMT == libc::S_IFCHR
+            && stat.st_rdev == libc::makedev(1, 3)
+    }
+}
+
 fn main() -> ExitCode {
+    STDOUT_WAS_CLOSED.store(stdout_was_closed(), Ordering::Relaxed);
     // ONNX Runtime 1.29 and later report usage to Microsoft from Linux, and
     // keep a device id under ~/.cache/Microsoft, unless this variable is set
     // before the library starts. vtts does not phone home; a user who wants
@@ -42,10 +64,24 @@ fn main() -> ExitCode {
         // A reader that stopped listening (`vtts ... | head -c 100`) is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("vtts: error: {error:#}");
+            eprintln!("vtts: error: {}", message(&error));
             ExitCode::from(exit_code(&error))
         }
     }
+}
+
+/// The error and its causes, each once: an I/O error's message already ends
+/// with the operating system's, which is also its cause.
+fn message(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.ends_with(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }
 
 /// The exit status of an error, documented in `vtts --help`: 2 for a

@@ -402,3 +402,24 @@ fn a_truncated_voice_file_stops_the_server_with_a_clear_message() {
     );
     fails(&output, 1, "loading voice model");
 }
+
+#[test]
+fn a_list_as_text_and_a_parameter_given_twice_are_refused() {
+    let server = Server::start(&[]);
+    for (body, says) in [
+        (r#"{"text": ["xin", "chào"]}"#, "`text` must be a string"),
+        (r#"{"text": {"a": 1}}"#, "`text` must be a string"),
+        (
+            r#"{"text": "Xin chào.", "speed": [1]}"#,
+            "`speed` must be a string",
+        ),
+    ] {
+        let response = server.post("/tts", "application/json", body.as_bytes());
+        let message = response.error(400);
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let twice = server.get("/tts?text=Xin+ch%C3%A0o&text=T%E1%BA%A1m+bi%E1%BB%87t");
+    let message = twice.error(400);
+    assert!(message.contains("`text` is given twice"), "{message}");
+    still_serves(&server);
+}

@@ -14,6 +14,7 @@ mod frontends;
 mod hostile;
 mod load;
 mod openai;
+mod outputs;
 mod parity;
 mod play;
 mod server;

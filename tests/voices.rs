@@ -375,3 +375,40 @@ fn a_terminal_gets_a_progress_bar() {
     assert!(drawn.contains("KiB") || drawn.contains("MiB"), "{drawn:?}");
     assert!(setup.installed());
 }
+
+#[test]
+fn a_voice_name_cannot_reach_outside_the_voices_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let voices = data.path().join("voices");
+    fs::create_dir_all(&voices).unwrap();
+    let outside = data.path().join("x.onnx");
+    fs::write(&outside, b"not a voice of the store").unwrap();
+    fs::write(data.path().join("x.onnx.json"), b"{}").unwrap();
+    let output = run(
+        vtts()
+            .env("VTTS_DATA_DIR", data.path())
+            .args(["voices", "remove", "../x"]),
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not a voice name"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        outside.exists(),
+        "voices remove ../x deleted a file outside the folder"
+    );
+    let output = run(
+        vtts().env("VTTS_DATA_DIR", data.path()).args([
+            "--voice",
+            "../x",
+            "-o",
+            "/tmp/never.wav",
+            "xin",
+        ]),
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}

@@ -67,6 +67,17 @@ fn kinds(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The names `/voices` lists, in its order.
+fn served_voices(server: &Server) -> Vec<String> {
+    let voices = server.get("/voices").json();
+    voices["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn pcm(path: &Path) -> Vec<i16> {
     std::fs::read(path)
         .unwrap()
@@ -437,13 +448,7 @@ fn one_server_offers_several_voices_over_http_too() {
     std::fs::copy(voice(TINY_SEED3), &b).unwrap();
     let server = Server::start(&["-m", &a, "-m", &b, "--max-loaded-voices", "1"]);
 
-    let voices = server.get("/voices").json();
-    let names: Vec<&str> = voices["voices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].as_str().unwrap())
-        .collect();
+    let names = served_voices(&server);
     assert_eq!(names, ["alpha", "beta"]);
     assert_eq!(
         server.get("/health").json()["voices_loaded"],
@@ -574,13 +579,7 @@ fn voices_installed_offers_every_installed_voice() {
             "tcp://127.0.0.1:0",
         ],
     );
-    let voices = server.get("/voices").json();
-    let names: Vec<&str> = voices["voices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].as_str().unwrap())
-        .collect();
+    let names = served_voices(&server);
     assert_eq!(
         names,
         ["vi_VN-test-tiny", "vi_VN-a", "vi_VN-b"],

@@ -288,6 +288,12 @@ fn open_sink(output: &Output, rate: u32) -> Result<Box<dyn AudioSink>> {
 /// of (`vtts > out.wav`), so a WAV header can get its real sizes; a stream
 /// otherwise.
 fn stdout_sink(format: Format, rate: u32) -> vtts_core::Result<Box<dyn AudioSink>> {
+    if crate::STDOUT_WAS_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(vtts_core::Error::Io {
+            context: "standard output is closed: redirect it to a file or a pipe, or use -o".into(),
+            source: std::io::Error::from_raw_os_error(libc::EBADF),
+        });
+    }
     let target = match seekable_stdout() {
         Some(file) => Target::Seekable(Box::new(BufWriter::new(file))),
         None => Target::Stream(Box::new(BufWriter::with_capacity(

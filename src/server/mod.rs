@@ -47,6 +47,9 @@ pub mod defaults {
     pub const IO_TIMEOUT_SECONDS: u64 = 30;
     /// Seconds a stop waits for requests in flight.
     pub const SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+    /// The longest either timeout may be set to: a day. Far beyond it, a
+    /// deadline would overflow the clock.
+    pub const MAX_TIMEOUT_SECONDS: u64 = 24 * 60 * 60;
     /// Samples in each Wyoming `audio-chunk`, as wyoming-piper sends.
     pub const SAMPLES_PER_CHUNK: usize = 1024;
     /// Voices kept loaded at once.

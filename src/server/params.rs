@@ -25,7 +25,9 @@ pub struct RawParams {
 }
 
 impl RawParams {
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+    /// Reads `key=value` pairs; a parameter given twice is refused, as
+    /// neither value can be taken for the other.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, ApiError> {
         let mut raw = Self::default();
         for (key, value) in pairs {
             let slot = match key.as_str() {
@@ -40,9 +42,13 @@ impl RawParams {
                 "format" => &mut raw.format,
                 _ => continue,
             };
-            *slot = Some(value);
+            if slot.replace(value).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "`{key}` is given twice: give it once"
+                )));
+            }
         }
-        raw
+        Ok(raw)
     }
 
     /// Reads a JSON object body; numbers and strings are both accepted.
@@ -52,16 +58,21 @@ impl RawParams {
         let Value::Object(map) = value else {
             return Err(ApiError::bad_request("the JSON body must be an object"));
         };
-        let pairs = map
-            .into_iter()
-            .filter_map(|(key, value)| match value {
-                Value::String(s) => Some((key, s)),
-                Value::Number(n) => Some((key, n.to_string())),
-                Value::Null => None,
-                other => Some((key, other.to_string())),
-            })
-            .collect();
-        Ok(Self::from_pairs(pairs))
+        let mut pairs = Vec::new();
+        for (key, value) in map {
+            match value {
+                Value::String(s) => pairs.push((key, s)),
+                Value::Number(n) => pairs.push((key, n.to_string())),
+                Value::Null => {}
+                // A list or an object is not one value (`"text": ["xin", "chào"]`).
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "`{key}` must be a string or a number"
+                    )));
+                }
+            }
+        }
+        Self::from_pairs(pairs)
     }
 }
 

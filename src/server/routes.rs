@@ -228,13 +228,13 @@ pub fn speakers(config: &vtts_core::voice::VoiceConfig) -> Vec<(&str, i64)> {
 /// the JSON or form body of a POST.
 fn params(request: &Request, query: &str, body: Option<String>) -> Result<RawParams, ApiError> {
     let Some(body) = body else {
-        return Ok(RawParams::from_pairs(http::decode_form(query)?));
+        return RawParams::from_pairs(http::decode_form(query)?);
     };
     let content_type = request_header(request, "Content-Type").unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded")
         || (!content_type.starts_with("application/json") && !body.trim_start().starts_with('{'));
     if is_form {
-        Ok(RawParams::from_pairs(http::decode_form(body.trim())?))
+        RawParams::from_pairs(http::decode_form(body.trim())?)
     } else {
         RawParams::from_json(&body)
     }

@@ -131,6 +131,84 @@ pub fn rename_into_place(from: &Path, destination: &Path) -> Result<()> {
         .context(|| format!("installing {}", destination.display()))
 }
 
+/// `path` with every symbolic link along its last component followed: the
+/// file a write to `path` would reach, which may not exist yet.
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As the kernel, give up after 40 links.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = parent_of(&path).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::from_raw_os_error(libc::ELOOP))
+}
+
+/// Whether this process may write the existing file at `path` (the errno
+/// is left for [`io::Error::last_os_error`] when not).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access(2) reads a NUL-terminated path we own.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Opens an output that is not a file to replace, for writing straight into
+/// it: a descriptor named as a path (`/dev/stdout`, `/dev/fd/N`, bash's
+/// `>(cmd)`), or anything that is not a regular file (a device such as
+/// `/dev/null` or `/dev/full`, a FIFO, a socket), reached through links or
+/// not. `None` for a regular file or a path that does not exist yet, which
+/// [`AtomicFile`] writes and renames into place.
+pub fn open_special(path: &Path) -> Result<Option<File>> {
+    let cannot = |source: io::Error| Error::Io {
+        context: format!("cannot write {}", path.display()),
+        source,
+    };
+    if let Some(fd) = descriptor(path) {
+        // SAFETY: dup(2) of a number; the result is a new descriptor we own, or -1.
+        let copy = unsafe { libc::dup(fd) };
+        if copy < 0 {
+            return Err(cannot(io::Error::last_os_error()));
+        }
+        // SAFETY: `copy` is a fresh descriptor that nothing else owns.
+        let file = unsafe { <File as std::os::fd::FromRawFd>::from_raw_fd(copy) };
+        // A regular file behind the descriptor is written from the start, as `>` would.
+        if file.metadata().is_ok_and(|m| m.is_file()) {
+            let _ = file.set_len(0);
+        }
+        return Ok(Some(file));
+    }
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map(Some)
+            .map_err(cannot),
+        _ => Ok(None),
+    }
+}
+
+/// The descriptor a path names: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+/// `/proc/self/fd/N`.
+fn descriptor(path: &Path) -> Option<i32> {
+    let path = path.to_str()?;
+    match path {
+        "/dev/stdout" => return Some(1),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let number = path
+        .strip_prefix("/dev/fd/")
+        .or_else(|| path.strip_prefix("/proc/self/fd/"))?;
+    number.parse().ok()
+}
+
 /// A file written under a temporary name beside its destination and renamed
 /// into place by [`AtomicFile::commit`]; dropped uncommitted, it is removed,
 /// so a failure never leaves a half-written file at the destination.
@@ -142,21 +220,37 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Starts the file that will appear at `destination`.
+    /// Starts the file that will appear at `destination`. A symbolic link is
+    /// followed, and its final target is the file replaced, in its own
+    /// folder; a file the caller may not write is refused, as the shell's `>`
+    /// would refuse it. (Devices, pipes and descriptors are not files to
+    /// replace: see [`open_special`].)
     pub fn create(destination: &Path) -> Result<Self> {
-        if destination.is_dir() {
-            return Err(Error::Io {
-                context: format!("cannot write {}", destination.display()),
-                source: io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
-            });
+        let cannot = |source: io::Error| Error::Io {
+            context: format!("cannot write {}", destination.display()),
+            source,
+        };
+        let resolved = resolve_links(destination).map_err(cannot)?;
+        let existing = fs::metadata(&resolved).ok();
+        if existing.as_ref().is_some_and(fs::Metadata::is_dir) {
+            return Err(cannot(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a directory",
+            )));
         }
-        let partial = partial_path(destination)?;
-        let file =
-            File::create(&partial).context(|| format!("cannot write {}", destination.display()))?;
+        if existing.is_some() && !writable(&resolved) {
+            return Err(cannot(io::Error::last_os_error()));
+        }
+        let partial = partial_path(&resolved)?;
+        let file = File::create(&partial).map_err(cannot)?;
+        // The replacement keeps the permissions of the file it replaces.
+        if let Some(existing) = existing {
+            let _ = file.set_permissions(existing.permissions());
+        }
         Ok(Self {
             file,
             partial,
-            destination: destination.to_path_buf(),
+            destination: resolved,
             committed: false,
         })
     }

@@ -41,9 +41,23 @@ enum Writer<'w> {
 impl<'w> Output<'w> {
     pub fn open(target: Target<'w>) -> Result<Self> {
         Ok(match target {
-            Target::File(path) => Self {
-                writer: Writer::File(BufWriter::new(AtomicFile::create(&path)?)),
-                start: 0,
+            Target::File(path) => match crate::fs::open_special(&path)? {
+                // A device, a pipe, a descriptor: written straight into, and
+                // sized at the end if it can seek.
+                Some(mut file) => match file.stream_position() {
+                    Ok(start) if file.metadata().is_ok_and(|m| m.is_file()) => Self {
+                        writer: Writer::Seekable(Box::new(BufWriter::new(file))),
+                        start,
+                    },
+                    _ => Self {
+                        writer: Writer::Stream(Box::new(BufWriter::new(file))),
+                        start: 0,
+                    },
+                },
+                None => Self {
+                    writer: Writer::File(BufWriter::new(AtomicFile::create(&path)?)),
+                    start: 0,
+                },
             },
             Target::Seekable(mut writer) => {
                 let start = writer

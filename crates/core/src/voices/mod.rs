@@ -56,7 +56,7 @@ impl Store {
 
     /// Installed means both files are in place (they are moved in config first).
     pub fn is_installed(&self, name: &str) -> bool {
-        self.model(name).is_file() && self.config(name).is_file()
+        valid_name(name).is_ok() && self.model(name).is_file() && self.config(name).is_file()
     }
 
     /// Names of the installed voices, sorted.
@@ -75,6 +75,7 @@ impl Store {
 
     /// Removes an installed voice; false if it was not installed.
     pub fn remove(&self, name: &str) -> Result<bool> {
+        valid_name(name)?;
         let mut removed = false;
         for path in [self.model(name), self.config(name)] {
             match fs::remove_file(&path) {
@@ -153,6 +154,7 @@ pub fn resolve(
         Wanted::Name(name) => name,
         Wanted::Default => Catalog::load()?.default,
     };
+    valid_name(&name)?;
     if store.is_installed(&name) {
         return Ok(store.model(&name));
     }
@@ -174,6 +176,20 @@ pub fn resolve(
     ));
     download::download(store, voice, &catalog.base_url, progress)?;
     Ok(store.model(&name))
+}
+
+/// A voice name as the store files it: a plain file name, never a path
+/// (`../x` would reach outside the voices folder).
+fn valid_name(name: &str) -> Result<()> {
+    if !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']) {
+        return Ok(());
+    }
+    Err(Error::setting(
+        "voice",
+        format!(
+            "{name:?} is not a voice name: a name is a file name without `/` and does not start with `.`"
+        ),
+    ))
 }
 
 fn list_or_none(names: &[String]) -> String {
@@ -264,6 +280,33 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("vtts voices install"), "{message}");
+    }
+
+    #[test]
+    fn a_name_never_reaches_outside_the_folder() {
+        let outside = tempfile::tempdir().unwrap();
+        let store_dir = outside.path().join("voices");
+        std::fs::create_dir(&store_dir).unwrap();
+        std::fs::write(outside.path().join("x.onnx"), b"model").unwrap();
+        std::fs::write(outside.path().join("x.onnx.json"), b"{}").unwrap();
+        let store = Store::at(store_dir);
+        for name in ["../x", "..", ".hidden", "a/b", "a\\b", ""] {
+            assert!(!store.is_installed(name), "{name}");
+            let error = store.remove(name).unwrap_err();
+            assert!(
+                matches!(error, Error::InvalidSetting { name: "voice", .. }),
+                "{name}: {error}"
+            );
+            let wanted = Wanted::Name(name.to_string());
+            assert!(
+                resolve(wanted, &store, true, false, &mut |_| {}).is_err(),
+                "{name}"
+            );
+        }
+        assert!(
+            outside.path().join("x.onnx").exists(),
+            "nothing outside was removed"
+        );
     }
 
     #[test]
