@@ -484,7 +484,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
+            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --max-audio-seconds --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +555,10 @@ _vtts() {
                     return 0
                     ;;
                 --cache-max-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-audio-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -85,7 +85,8 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l audio-dir -d 'Where 
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l workers -d 'Requests synthesising at once [default: number of cores]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l queue -d 'Synthesis requests that may wait for a worker; more get 503' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l max-chars -d 'Longest text accepted, in characters' -r
-complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cache-max-mb -d 'Bound of the audio directory in MiB; least recently used files go first' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cache-max-mb -d 'Bound of the audio directory in MiB (at least 1); least recently used files go first' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l max-audio-seconds -d 'Seconds of audio one request may make; a request that would make more gets 413' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l public-url -d 'Base URL of audio links behind a proxy (default: from the request\'s Host header)' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cors-origin -d 'Access-Control-Allow-Origin of every response; empty to send none' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r

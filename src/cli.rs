@@ -358,9 +358,13 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = defaults::MAX_CHARS, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_chars: u32,
 
-    /// Bound of the audio directory in MiB; least recently used files go first
-    #[arg(long, value_name = "N", default_value_t = defaults::CACHE_MAX_MB)]
+    /// Bound of the audio directory in MiB (at least 1); least recently used files go first
+    #[arg(long, value_name = "N", default_value_t = defaults::CACHE_MAX_MB, value_parser = clap::value_parser!(u64).range(defaults::CACHE_MIN_MB..))]
     pub cache_max_mb: u64,
+
+    /// Seconds of audio one request may make; a request that would make more gets 413
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::MAX_AUDIO_SECONDS, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub max_audio_seconds: u32,
 
     /// Base URL of audio links behind a proxy (default: from the request's Host header)
     #[arg(long, value_name = "URL")]

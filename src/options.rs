@@ -213,6 +213,7 @@ fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
             queue: args.queue,
             max_chars: args.max_chars as usize,
             cache_max_bytes: args.cache_max_mb.saturating_mul(1024 * 1024),
+            max_audio_seconds: args.max_audio_seconds as f32,
             public_url: args.public_url,
             cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
             sentence_silence: args.silence.sentence_silence,

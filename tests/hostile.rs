@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::http::{Server, encode, read_chunk, read_head, read_response_from, send};
 use common::*;
+use serde_json::json;
 
 /// Sends raw bytes and returns the status of the answer, or None if the
 /// server closed the connection without one.
@@ -422,4 +423,57 @@ fn a_list_as_text_and_a_parameter_given_twice_are_refused() {
     let message = twice.error(400);
     assert!(message.contains("`text` is given twice"), "{message}");
     still_serves(&server);
+}
+
+#[test]
+fn a_short_request_cannot_make_unbounded_audio_or_a_dead_link() {
+    let server = Server::start(&["--max-audio-seconds", "120", "--cache-max-mb", "1"]);
+    // The finding: "1" × 5000 at length scale 10 held a worker for 88 s and
+    // wrote 1.5 GB. Now the file stops at the limit, with no file left.
+    let ones = json!({"text": "1".repeat(2000), "length_scale": 10}).to_string();
+    let started = Instant::now();
+    let message = server
+        .post("/tts", "application/json", ones.as_bytes())
+        .error(413);
+    assert!(message.contains("limit of 120 s"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        fs::read_dir(&server.audio_dir).unwrap().next().is_none(),
+        "no file is left"
+    );
+
+    // A file larger than the whole audio directory: 507, never a dead link.
+    let long =
+        "Hôm nay trời Hà Nội trong xanh và nắng nhẹ, người dân đổ ra đường đi dạo. ".repeat(3);
+    let body = json!({"text": long, "length_scale": 2}).to_string();
+    let message = server
+        .post("/tts", "application/json", body.as_bytes())
+        .error(507);
+    assert!(message.contains("--cache-max-mb"), "{message}");
+    assert!(fs::read_dir(&server.audio_dir).unwrap().next().is_none());
+
+    // The audio directory, removed while the server runs, is made again.
+    fs::remove_dir_all(&server.audio_dir).unwrap();
+    still_serves(&server);
+    assert!(fs::read_dir(&server.audio_dir).unwrap().count() >= 1);
+
+    // A stream whose first sentence is over the limit gets 413 before any audio.
+    let strict = Server::start(&["--max-audio-seconds", "1"]);
+    let slow =
+        json!({"text": "Xin chào các bạn, hôm nay trời đẹp quá.", "length_scale": 3}).to_string();
+    let message = strict
+        .post("/tts/stream", "application/json", slow.as_bytes())
+        .error(413);
+    assert!(message.contains("limit of 1 s"), "{message}");
+
+    // --cache-max-mb 0 is refused at start.
+    let output = run(
+        vtts().args(["serve", "-m", TINY, "--cache-max-mb", "0"]),
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }

@@ -81,9 +81,28 @@ impl AudioCache {
         Some(path)
     }
 
-    /// Removes least recently used files until the directory fits its bound.
-    /// Only cache files are counted or removed.
-    pub fn trim(&self) {
+    /// Keeps the file just written for `key` if it fits the bound, making
+    /// room by removing the least recently used others; a file larger than
+    /// the whole bound is removed, and its size returned.
+    pub fn admit(&self, key: &str, format: Format) -> Result<(), u64> {
+        let path = self.path(key, format);
+        let size = fs::metadata(&path).map_or(0, |m| m.len());
+        if size > self.max_bytes {
+            let _ = fs::remove_file(&path);
+            return Err(size);
+        }
+        self.trim(Some(&path));
+        Ok(())
+    }
+
+    /// Where `/tts` writes: the directory, made again if someone removed it.
+    pub fn ensure_dir(&self) -> std::io::Result<()> {
+        fs::create_dir_all(&self.dir)
+    }
+
+    /// Removes least recently used files until the directory fits its bound,
+    /// never `keep`. Only cache files are counted or removed.
+    pub fn trim(&self, keep: Option<&Path>) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
@@ -104,7 +123,7 @@ impl AudioCache {
             if total <= self.max_bytes {
                 break;
             }
-            if fs::remove_file(&path).is_ok() {
+            if Some(path.as_path()) != keep && fs::remove_file(&path).is_ok() {
                 total -= len;
             }
         }
@@ -191,7 +210,7 @@ mod tests {
         fs::write(dir.path().join("notes.txt"), [0u8; 1000]).unwrap();
         // Using "a" makes "b" the least recently used.
         assert!(cache.lookup(&"a".repeat(40), Format::Wav).is_some());
-        cache.trim();
+        cache.trim(None);
         assert!(cache.path(&"a".repeat(40), Format::Wav).exists());
         assert!(!cache.path(&"b".repeat(40), Format::Wav).exists());
         assert!(cache.path(&"c".repeat(40), Format::Wav).exists());

@@ -60,6 +60,8 @@ impl From<&vtts_core::Error> for ApiError {
         let status = match error {
             Error::InvalidSetting { .. } | Error::NothingToSay => 400,
             Error::UnknownVoice { .. } | Error::Offline { .. } => 404,
+            // More audio than a request may make, or than its format holds.
+            Error::TooLong(_) => 413,
             Error::Interrupted
             | Error::InvalidVoice { .. }
             | Error::Runtime(_)
@@ -68,7 +70,6 @@ impl From<&vtts_core::Error> for ApiError {
             | Error::Catalog(_)
             | Error::Download(_)
             | Error::Encoder(_)
-            | Error::TooLong(_)
             | Error::Io { .. } => 500,
         };
         ApiError::new(status, error.to_string())

@@ -41,6 +41,11 @@ pub mod defaults {
     pub const MAX_CHARS: u32 = 5000;
     /// Bound of the audio directory, in MiB.
     pub const CACHE_MAX_MB: u64 = 1024;
+    /// The smallest bound the audio directory may have, in MiB (0 would
+    /// leave room for nothing).
+    pub const CACHE_MIN_MB: u64 = 1;
+    /// Seconds of audio one request may make.
+    pub const MAX_AUDIO_SECONDS: u32 = 900;
     /// Access-Control-Allow-Origin of every response.
     pub const CORS_ORIGIN: &str = "*";
     /// Seconds a connection may stall a read or a write.
@@ -72,6 +77,8 @@ pub struct ServerConfig {
     pub max_chars: usize,
     /// The audio directory's bound.
     pub cache_max_bytes: u64,
+    /// Seconds of audio one request may make: checked as each sentence is made.
+    pub max_audio_seconds: f32,
     /// Base of the `audio_url` links, when the server sits behind a proxy.
     pub public_url: Option<String>,
     /// `Access-Control-Allow-Origin` for every response; none when `None`.
@@ -107,6 +114,7 @@ impl Default for ServerConfig {
             queue: defaults::QUEUE,
             max_chars: defaults::MAX_CHARS as usize,
             cache_max_bytes: defaults::CACHE_MAX_MB * 1024 * 1024,
+            max_audio_seconds: defaults::MAX_AUDIO_SECONDS as f32,
             public_url: None,
             cors_origin: Some(defaults::CORS_ORIGIN.to_string()),
             sentence_silence: vtts_core::request::DEFAULT_SENTENCE_SILENCE,

@@ -308,11 +308,18 @@ fn tts_file(
         let rate = job.voice.sample_rate();
         let cannot_write =
             |e: Error| ApiError::new(500, format!("cannot write the audio file: {e}"));
+        ctx.cache.ensure_dir().map_err(|e| {
+            cannot_write(Error::Io {
+                context: "making the audio directory".to_string(),
+                source: e,
+            })
+        })?;
         let sink = job
             .format
             .sink(Target::File(ctx.cache.path(&key, job.format)), rate)
             .map_err(cannot_write)?;
-        let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate);
+        let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate)
+            .limit_seconds(ctx.config.max_audio_seconds);
         recorder
             .record(
                 job.voice.synthesize(&job.text, job.synthesis),
@@ -324,7 +331,16 @@ fn tts_file(
             Err(e @ Error::NothingToSay) => return Err(ApiError::from(&e)),
             Err(e) => return Err(cannot_write(e)),
         }
-        ctx.cache.trim();
+        // Never a link to a file the bound removes at once.
+        if let Err(size) = ctx.cache.admit(&key, job.format) {
+            return Err(ApiError::new(
+                507,
+                format!(
+                    "the audio ({:.1} MB) is larger than the audio directory may hold (--cache-max-mb): ask /tts/stream for it, or for less text",
+                    size as f64 / 1e6
+                ),
+            ));
+        }
     }
     let base = match &ctx.config.public_url {
         Some(url) => url.trim_end_matches('/').to_string(),
@@ -401,7 +417,8 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
                 false => Target::Seekable(Box::new(&mut events)),
             };
             let sink = style.format.sink_at(target, voice_rate, style.rate)?;
-            let mut recorder = Recorder::new(sink, silence, voice_rate);
+            let mut recorder = Recorder::new(sink, silence, voice_rate)
+                .limit_seconds(ctx.config.max_audio_seconds);
             recorder.record(chunks, count_sentences(ctx))?;
             let recorded = recorder.finish()?;
             events.done(job, recorded, voice_rate)
@@ -443,7 +460,8 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
                 .format
                 .sink_at(Target::Stream(Box::new(events)), voice_rate, style.rate)
         };
-        let mut recorder = Recorder::lazy(open, silence, voice_rate);
+        let mut recorder =
+            Recorder::lazy(open, silence, voice_rate).limit_seconds(ctx.config.max_audio_seconds);
         recorder
             .record(chunks, count_sentences(ctx))
             .and_then(|()| recorder.finish())

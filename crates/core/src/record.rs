@@ -26,6 +26,9 @@ pub struct Recorder<'s> {
     /// Samples of silence between sentences.
     silence: usize,
     cancel: Option<&'s AtomicBool>,
+    /// The most samples it may write, and that many as seconds, for errors.
+    limit: Option<(usize, f32)>,
+    sample_rate: u32,
     recorded: Recorded,
     /// The last chunk written ended a sentence: a pause comes before the next.
     after_sentence: bool,
@@ -59,6 +62,8 @@ impl<'s> Recorder<'s> {
             open,
             silence: audio::samples_in(sentence_silence, sample_rate),
             cancel: None,
+            limit: None,
+            sample_rate,
             recorded: Recorded::default(),
             after_sentence: false,
         }
@@ -68,6 +73,14 @@ impl<'s> Recorder<'s> {
     /// [`Error::Interrupted`].
     pub fn cancel_on(mut self, flag: &'s AtomicBool) -> Self {
         self.cancel = Some(flag);
+        self
+    }
+
+    /// Refuses, with [`Error::TooLong`], a chunk that would take the audio
+    /// past `seconds`: checked as each sentence is made, so a short request
+    /// cannot make unbounded work (a server's bound per request).
+    pub fn limit_seconds(mut self, seconds: f32) -> Self {
+        self.limit = Some((audio::samples_in(seconds, self.sample_rate), seconds));
         self
     }
 
@@ -98,6 +111,14 @@ impl<'s> Recorder<'s> {
     }
 
     fn write(&mut self, chunk: &AudioChunk) -> Result<()> {
+        let pause = if self.after_sentence { self.silence } else { 0 };
+        if let Some((max, seconds)) = self.limit
+            && self.recorded.samples + pause + chunk.samples.len() > max
+        {
+            return Err(Error::TooLong(format!(
+                "the audio would be longer than the limit of {seconds} s: split the text, or speak faster"
+            )));
+        }
         if self.sink.is_none()
             && let Some(open) = self.open.take()
         {
@@ -219,5 +240,25 @@ mod tests {
         assert!(matches!(result, Err(Error::Interrupted)));
         assert_eq!(pulled.get(), 1, "no sentence is synthesised after the stop");
         assert_eq!(kept.0.borrow().0, vec![0]);
+    }
+
+    #[test]
+    fn a_limit_stops_before_the_chunk_that_would_pass_it() {
+        let kept = Kept::default();
+        // 10 samples a second, a pause of 1 sample, at most 1 s.
+        let mut recorder = Recorder::new(Box::new(kept.clone()), 0.1, 10).limit_seconds(1.0);
+        let pulled = std::cell::Cell::new(0);
+        let chunks = (0..5).map(|_| {
+            pulled.set(pulled.get() + 1);
+            chunk(&[1, 2, 3, 4], true)
+        });
+        let result = recorder.record(chunks, |_| {});
+        assert!(
+            matches!(&result, Err(Error::TooLong(m)) if m.contains("1 s")),
+            "{result:?}"
+        );
+        // 4 + 1 + 4 = 9 fit; a third chunk would make 14.
+        assert_eq!(kept.0.borrow().0.len(), 9);
+        assert_eq!(pulled.get(), 3, "nothing is synthesised after the limit");
     }
 }

@@ -67,7 +67,8 @@ fn speak(ctx: &Context, task: &Speak) -> Result<bool, ApiError> {
             per_sentence: task.framing == Framing::PerSentence,
         }))
     };
-    let mut recorder = Recorder::lazy(open, silence, rate);
+    let mut recorder =
+        Recorder::lazy(open, silence, rate).limit_seconds(ctx.config.max_audio_seconds);
     let result = recorder
         .record(
             job.voice.synthesize(&job.text, job.synthesis),
