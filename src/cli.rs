@@ -33,7 +33,7 @@ Examples:
 
 Without -m or --voice, vtts uses vi_VN-vais1000-medium and downloads it on first use.
 
-Exit status: 0 success, 1 runtime error, 2 usage error.";
+Exit status: 0 success, 1 runtime error, 2 usage error, 130 or 143 stopped by SIGINT or SIGTERM.";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -1,11 +1,17 @@
 //! Text from arguments, files and standard input, read a paragraph at a time so
-//! that a long pipe starts speaking before it ends and memory stays bounded.
+//! that a long pipe starts speaking before it ends and memory stays bounded:
+//! a line longer than [`MAX_PARAGRAPH`] (or input with no line end at all,
+//! `-f /dev/zero`) is read in pieces of that size, cut after a sentence, or
+//! at a space, where there is one. Standard input and files are read on a thread of their own, so
+//! that SIGINT or SIGTERM ends a wait for input at once.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 /// One place text comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,25 +33,120 @@ impl Source {
     fn open(&self) -> Result<Box<dyn BufRead>> {
         Ok(match self {
             Source::Text(text) => Box::new(std::io::Cursor::new(text.clone().into_bytes())),
-            Source::Stdin => Box::new(BufReader::new(std::io::stdin())),
+            Source::Stdin => Box::new(BufReader::new(Background::new(std::io::stdin()))),
             Source::File(path) => {
                 if path.is_dir() {
                     bail!("{} is a directory, not a text file", path.display());
                 }
-                let file = File::open(path)
-                    .with_context(|| format!("cannot read text file {}", path.display()))?;
-                Box::new(BufReader::new(file))
+                // Opened on the reading thread: opening a FIFO waits for its writer.
+                let path = path.clone();
+                Box::new(BufReader::new(Background::open(move || {
+                    File::open(&path).map_err(|e| {
+                        io::Error::new(
+                            e.kind(),
+                            format!("cannot read text file {}: {e}", path.display()),
+                        )
+                    })
+                })))
             }
         })
     }
 }
 
-/// Lines of several sources, in order, each checked to be UTF-8.
+/// A reader that reads on a thread of its own, one piece ahead, and gives
+/// up waiting when a signal comes.
+struct Background {
+    pieces: Receiver<io::Result<Vec<u8>>>,
+    piece: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+/// What [`Background`] reports when a signal ends a wait.
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted while waiting for input")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+impl Background {
+    fn new(inner: impl Read + Send + 'static) -> Self {
+        Self::open(move || Ok(inner))
+    }
+
+    fn open<R: Read>(open: impl FnOnce() -> io::Result<R> + Send + 'static) -> Self {
+        let (tx, pieces) = mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            let mut inner = match open() {
+                Ok(inner) => inner,
+                Err(e) => return drop(tx.send(Err(e))),
+            };
+            loop {
+                let mut piece = vec![0; 64 * 1024];
+                let read = inner.read(&mut piece);
+                let last = !matches!(read, Ok(n) if n > 0);
+                let sent = tx.send(read.map(|n| {
+                    piece.truncate(n);
+                    piece
+                }));
+                if last || sent.is_err() {
+                    return;
+                }
+            }
+        });
+        Self {
+            pieces,
+            piece: Vec::new(),
+            at: 0,
+            ended: false,
+        }
+    }
+}
+
+impl Read for Background {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.piece.len() {
+            if self.ended {
+                return Ok(0);
+            }
+            match self.pieces.recv_timeout(Duration::from_millis(50)) {
+                Ok(Ok(piece)) => {
+                    self.ended = piece.is_empty();
+                    (self.piece, self.at) = (piece, 0);
+                }
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(Err(e)) => {
+                    self.ended = true;
+                    return Err(e);
+                }
+                Err(RecvTimeoutError::Timeout) if crate::signals::received() => {
+                    return Err(io::Error::other(Stopped));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => self.ended = true,
+            }
+        }
+        let n = out.len().min(self.piece.len() - self.at);
+        out[..n].copy_from_slice(&self.piece[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Lines of several sources, in order, each checked to be UTF-8; a line
+/// longer than [`MAX_PARAGRAPH`] comes in pieces.
 pub struct Lines {
     sources: std::vec::IntoIter<Source>,
     current: Option<(String, Box<dyn BufRead>, usize)>,
     opened: usize,
     buffer: Vec<u8>,
+    /// The end of a piece cut from a long line, read again first.
+    carry: Vec<u8>,
 }
 
 /// One line of input.
@@ -66,6 +167,7 @@ impl Lines {
             current: None,
             opened: 0,
             buffer: Vec::new(),
+            carry: Vec::new(),
         }
     }
 
@@ -82,14 +184,29 @@ impl Lines {
                 }
             };
             self.buffer.clear();
+            let continued = !self.carry.is_empty();
+            self.buffer.append(&mut self.carry);
+            let room = (MAX_PARAGRAPH - self.buffer.len().min(MAX_PARAGRAPH)) as u64;
             let read = reader
+                .by_ref()
+                .take(room.max(1))
                 .read_until(b'\n', &mut self.buffer)
-                .with_context(|| format!("reading {name}"))?;
-            if read == 0 {
+                .map_err(
+                    |e| match e.get_ref().is_some_and(|inner| inner.is::<Stopped>()) {
+                        true => anyhow::Error::new(vtts_core::Error::Interrupted),
+                        false => anyhow::Error::new(e).context(format!("reading {name}")),
+                    },
+                )?;
+            if read == 0 && self.buffer.is_empty() {
                 self.current = None;
                 continue;
             }
-            *line_number += 1;
+            if !self.buffer.ends_with(b"\n") && self.buffer.len() >= MAX_PARAGRAPH {
+                self.carry = self.buffer.split_off(cut(&self.buffer));
+            }
+            if !continued {
+                *line_number += 1;
+            }
             let place = format!("{name}, line {line_number}");
             let text = String::from_utf8(std::mem::take(&mut self.buffer)).map_err(|e| {
                 anyhow::anyhow!(
@@ -128,8 +245,30 @@ pub struct Paragraphs {
 }
 
 /// A paragraph is also cut at a line end once it grows past this many bytes,
-/// so that text without blank lines still streams.
+/// so that text without blank lines still streams; a longer line is read in
+/// pieces of this size.
 const MAX_PARAGRAPH: usize = 64 * 1024;
+
+/// Where to cut a piece of a long line: after its last whole sentence (as
+/// the segmenter sees it, `vtts_text::settled`), else after its last space,
+/// else before its last character (never inside one).
+fn cut(piece: &[u8]) -> usize {
+    let valid = match std::str::from_utf8(piece) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&piece[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let sentences = vtts_text::settled(valid, vtts_text::Dialect::default());
+    if sentences > 0 {
+        return sentences;
+    }
+    if let Some(space) = piece.iter().rposition(|b| b.is_ascii_whitespace()) {
+        return space + 1;
+    }
+    match piece.iter().rposition(|&b| b & 0xC0 != 0x80) {
+        Some(0) | None => piece.len(),
+        Some(start) => start,
+    }
+}
 
 impl Paragraphs {
     pub fn new(sources: Vec<Source>) -> Self {
@@ -217,6 +356,35 @@ mod tests {
             .find_map(Result::err)
             .unwrap();
         assert!(format!("{error:#}").contains("is a directory"));
+    }
+
+    #[test]
+    fn a_line_without_end_comes_in_bounded_pieces_and_nothing_is_lost() {
+        let text = "Một câu khá dài không xuống dòng. ".repeat(10_000);
+        let lines: Vec<Line> = Lines::new(vec![Source::Text(text.clone())])
+            .map(Result::unwrap)
+            .collect();
+        assert!(lines.len() > 4);
+        assert!(lines.iter().all(|l| l.text.len() <= MAX_PARAGRAPH));
+        assert!(lines.iter().all(|l| l.place.ends_with("line 1")));
+        // Cut after whole sentences.
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.text.ends_with(". "))
+        );
+        let joined: String = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(joined, text);
+        // No space at all: cut between characters, never inside one.
+        let dense = "ữ".repeat(50_000);
+        let lines: Vec<Line> = Lines::new(vec![Source::Text(dense.clone())])
+            .map(Result::unwrap)
+            .collect();
+        assert!(lines.len() > 1);
+        assert_eq!(
+            lines.iter().map(|l| l.text.as_str()).collect::<String>(),
+            dense
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod commands;
 mod input;
 mod options;
 mod server;
+mod signals;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -18,6 +19,10 @@ use crate::options::{Task, UsageError};
 
 fn run() -> Result<()> {
     let cli = Cli::parse();
+    // Ctrl-C and SIGTERM stop synthesis after the current sentence (an
+    // unfinished output file is removed), a wait for input at once, and the
+    // server gracefully.
+    signals::install()?;
     match Task::from_cli(cli, std::io::stdout().is_terminal())? {
         Task::Speak(options) => commands::speak::run(options),
         Task::Phonemize(options) => commands::phonemize::run(options),
@@ -88,6 +93,15 @@ fn message(error: &anyhow::Error) -> String {
 /// mistake in how vtts was called (a flag, a setting, a speaker), 1 for
 /// everything else.
 fn exit_code(error: &anyhow::Error) -> u8 {
+    let interrupted = error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<vtts_core::Error>(),
+            Some(vtts_core::Error::Interrupted)
+        )
+    });
+    if interrupted && let Some(status) = signals::exit_status() {
+        return status;
+    }
     let usage = error.chain().any(|cause| {
         cause.is::<UsageError>()
             || matches!(

@@ -689,7 +689,7 @@ fn ctrl_c_stops_after_the_sentence_and_leaves_no_file() {
     // SAFETY: kill(2) with our child's pid and a valid signal.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let output = child.wait_with_output().unwrap();
-    fails(&output, 1, "interrupted");
+    fails(&output, 130, "interrupted");
     let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
     assert!(
         left.is_empty(),
@@ -732,4 +732,75 @@ fn json_lines_out_of_range_get_the_flags_message_and_name_their_line() {
     assert!(err.contains("2 of 3 lines failed"), "{err}");
     assert!(!a.exists() && !b.exists(), "no file for a bad line");
     assert!(c.exists(), "piper's speaker_id is read");
+}
+
+#[test]
+fn a_signal_ends_a_wait_for_input_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("text.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = dir.path().join("out.wav");
+    for (signal, status, input) in [
+        (libc::SIGTERM, 143, None),
+        (libc::SIGINT, 130, None),
+        (libc::SIGINT, 130, Some(&fifo)),
+    ] {
+        let mut command = tiny();
+        command.arg("-o").arg(&out).stderr(Stdio::piped());
+        match input {
+            Some(fifo) => command.arg("-f").arg(fifo).stdin(Stdio::null()),
+            // A pipe nobody writes to.
+            None => command.stdin(Stdio::piped()),
+        };
+        let mut child = command.spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        // SAFETY: kill(2) with our child's pid and a valid signal.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let started = std::time::Instant::now();
+        let waited = loop {
+            if let Some(exit) = child.try_wait().unwrap() {
+                break exit;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "signal {signal} did not end the wait for input"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(waited.code(), Some(status), "signal {signal}");
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .filter(|name| name != "text.fifo")
+            .collect();
+        assert!(left.is_empty(), "no file is left: {left:?}");
+    }
+}
+
+#[test]
+fn input_without_line_ends_is_read_in_bounded_pieces() {
+    // A 61 MB line once peaked at 3.6 GB in phonemize, and this 4.4 MB one at
+    // 107 MB, failing under a 64 MB data limit (finding 8). Read in pieces cut
+    // after whole sentences, it runs, and every sentence comes out whole.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-line.txt");
+    let sentences = 200_000;
+    fs::write(&path, "Xin chào các bạn. ".repeat(sentences)).unwrap();
+    let mut command = Command::new("prlimit");
+    command
+        .arg("--data=67108864")
+        .arg(env!("CARGO_BIN_EXE_vtts"))
+        .args(["phonemize", "-f"])
+        .arg(&path);
+    isolate(&mut command);
+    let output = run(&mut command, b"");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(lines, sentences, "a sentence was lost or split at a piece's end");
 }

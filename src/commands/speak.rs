@@ -5,7 +5,6 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Seek};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -20,12 +19,7 @@ use vtts_core::{
 use crate::input::{Lines, Paragraphs};
 use crate::options::{Destination, Output, SpeakOptions, VoiceChoice, file_format};
 
-/// Set by Ctrl-C: synthesis stops after the current sentence, and an
-/// unfinished output file is removed rather than left half written.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
 pub fn run(options: SpeakOptions) -> Result<()> {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     // The process ends with this command, so the voice is never dropped:
     // freeing ONNX Runtime's session and arena page by page costs tens of
     // milliseconds, for memory the exit returns anyway.
@@ -84,7 +78,7 @@ fn speak_all(voice: &Voice, options: &SpeakOptions, synthesis: Synthesis) -> Res
         ),
         _ => Recorder::new(open_sink(output, rate)?, synthesis.sentence_silence, rate),
     }
-    .cancel_on(&INTERRUPTED);
+    .cancel_on(crate::signals::flag());
     let progress = Progress::new(options.quiet);
     let mut warned = false;
     for paragraph in Paragraphs::new(options.sources.clone()) {
@@ -240,7 +234,7 @@ fn write_file(
     let rate = voice.sample_rate();
     let sink = format.sink(Target::File(path.to_path_buf()), rate)?;
     let mut recorder =
-        Recorder::new(sink, synthesis.sentence_silence, rate).cancel_on(&INTERRUPTED);
+        Recorder::new(sink, synthesis.sentence_silence, rate).cancel_on(crate::signals::flag());
     recorder.record(voice.synthesize(text, synthesis), |_| {})?;
     match recorder.finish() {
         Err(Error::NothingToSay) => bail!("nothing to say in {text:?}"),

@@ -153,9 +153,6 @@ pub struct Context {
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
 pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
     let stopping = Arc::new(AtomicBool::new(false));
-    let on_signal = stopping.clone();
-    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
-        .context("installing the SIGINT/SIGTERM handler")?;
 
     let http = match config.http {
         true => Some(listen_http(&config)?),
@@ -212,9 +209,10 @@ pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
     match &http {
         Some((server, _)) => accept_http(&ctx, server, &synth, &light),
         None => {
-            while !stopping.load(Ordering::SeqCst) {
+            while !crate::signals::received() {
                 thread::sleep(Duration::from_millis(100));
             }
+            stopping.store(true, Ordering::SeqCst);
         }
     }
 
@@ -249,7 +247,11 @@ fn listen_http(config: &ServerConfig) -> Result<(Server, String)> {
 
 /// Hands each HTTP request to its pool until the server stops.
 fn accept_http(ctx: &Arc<Context>, server: &Server, synth: &Pool, light: &Pool) {
-    while !ctx.stopping.load(Ordering::SeqCst) {
+    loop {
+        if crate::signals::received() {
+            ctx.stopping.store(true, Ordering::SeqCst);
+            return;
+        }
         let request = match server.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(request)) => request,
             Ok(None) => continue,
