@@ -802,5 +802,8 @@ fn input_without_line_ends_is_read_in_bounded_pieces() {
     let output = run(&mut command, b"");
     assert!(output.status.success(), "{}", stderr(&output));
     let lines = output.stdout.iter().filter(|&&b| b == b'\n').count();
-    assert_eq!(lines, sentences, "a sentence was lost or split at a piece's end");
+    assert_eq!(
+        lines, sentences,
+        "a sentence was lost or split at a piece's end"
+    );
 }

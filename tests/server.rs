@@ -575,7 +575,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
 }
 
 #[test]
-fn http_1_0_clients_get_the_whole_stream_with_its_length() {
+fn http_1_0_keep_alive_clients_get_the_whole_stream_with_its_length() {
     use std::io::Write;
     let server = Server::start(&[]);
     let mut stream = server.connect();
@@ -601,6 +601,36 @@ fn http_1_0_clients_get_the_whole_stream_with_its_length() {
     let mut body = vec![0; len];
     reader.read_exact(&mut body).unwrap();
     let (_, samples) = read_wav(&body);
+    let chunked = server
+        .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
+        .body;
+    assert_eq!(samples, samples_of(&chunked));
+}
+
+#[test]
+fn http_1_0_clients_get_the_stream_ended_by_the_close() {
+    use std::io::Write;
+    let server = Server::start(&[]);
+    let mut stream = server.connect();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // Streamed, not held in memory (one such request once added 435 MB).
+    write!(
+        stream,
+        "GET /tts/stream?text=Xin+ch%C3%A0o.{EXACT} HTTP/1.0\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let (status, headers) = read_head(&mut reader);
+    assert_eq!(status, 200);
+    let header = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
+    assert!(header("Content-Length").is_none() && header("Transfer-Encoding").is_none());
+    assert_eq!(header("Connection").map(|(_, v)| v.as_str()), Some("close"));
+    // Not held back in memory: the body flows in pieces, to the close.
+    let mut body = Vec::new();
+    reader.read_to_end(&mut body).unwrap();
+    let samples = samples_of(&body);
     let chunked = server
         .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
         .body;

@@ -163,10 +163,13 @@ fn hex(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Writes a streamed HTTP/1.1 response by hand: the head at once, then each
-/// write as one chunk, flushed immediately.
+/// Writes a streamed response by hand: the head at once, then each write
+/// as one chunk, flushed immediately. HTTP/1.0 has no chunks: its body is
+/// the bytes as they are, ended by closing the connection (which HTTP/1.0
+/// allows, and which the head says), never held back in memory.
 pub struct StreamWriter {
     out: Box<dyn Write + Send>,
+    chunked: bool,
     pub bytes: u64,
 }
 
@@ -176,9 +179,14 @@ impl StreamWriter {
         content_type: &str,
         extra_headers: &[(String, String)],
     ) -> io::Result<Self> {
+        let chunked = *request.http_version() >= tiny_http::HTTPVersion(1, 1);
         let mut out = request.into_writer();
+        let (version, framing) = match chunked {
+            true => ("1.1", "Transfer-Encoding: chunked\r\n"),
+            false => ("1.0", ""),
+        };
         let mut head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\
+            "HTTP/{version} 200 OK\r\nContent-Type: {content_type}\r\n{framing}\
              Cache-Control: no-store\r\nConnection: close\r\n"
         );
         for (name, value) in extra_headers {
@@ -187,12 +195,18 @@ impl StreamWriter {
         head.push_str("\r\n");
         out.write_all(head.as_bytes())?;
         out.flush()?;
-        Ok(Self { out, bytes: 0 })
+        Ok(Self {
+            out,
+            chunked,
+            bytes: 0,
+        })
     }
 
     /// Ends the body properly; without it the client sees a cut-off response.
     pub fn finish(mut self) -> io::Result<u64> {
-        self.out.write_all(b"0\r\n\r\n")?;
+        if self.chunked {
+            self.out.write_all(b"0\r\n\r\n")?;
+        }
         self.out.flush()?;
         Ok(self.bytes)
     }
@@ -202,6 +216,11 @@ impl Write for StreamWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
+        }
+        if !self.chunked {
+            self.out.write_all(buf)?;
+            self.bytes += buf.len() as u64;
+            return Ok(buf.len());
         }
         write!(self.out, "{:x}\r\n", buf.len())?;
         self.out.write_all(buf)?;

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use serde_json::json;
-use tiny_http::{HTTPVersion, Method, Request, Response, StatusCode};
+use tiny_http::{Method, Request, Response, StatusCode};
 
 use vtts_core::{Error, Format, Recorder, Target};
 
@@ -406,10 +406,14 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
     let chunks = job.voice.synthesize(&job.text, job.synthesis);
     let silence = job.synthesis.sentence_silence;
 
-    if *request.http_version() < HTTPVersion(1, 1) {
-        // HTTP/1.0 has no chunks, and a body ended by closing the connection
-        // hangs keep-alive clients: they get the whole body with its length.
-        let mut body = Cursor::new(Vec::new());
+    // HTTP/1.0 has no chunks; its body is ended by closing the connection,
+    // which tiny_http does unless the client asked to keep it alive. Those
+    // clients get the whole body with its length, held in memory up to
+    // BUFFERED_STREAM_MAX: beyond, 413.
+    let keep_alive = request_header(&request, "Connection")
+        .is_some_and(|value| value.to_ascii_lowercase().contains("keep-alive"));
+    if *request.http_version() < tiny_http::HTTPVersion(1, 1) && keep_alive {
+        let mut body = Capped(Cursor::new(Vec::new()));
         let result = (|| {
             let mut events = openai::Events::new(&mut body, style.events);
             let target = match style.events {
@@ -427,9 +431,19 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
             Ok(()) => respond(
                 ctx,
                 request,
-                Response::from_data(body.into_inner())
+                Response::from_data(body.0.into_inner())
                     .with_header(header("Content-Type", &content_type)),
             ),
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|e| e.get_ref().is_some_and(|i| i.is::<TooBig>())) =>
+            {
+                let message = format!(
+                    "the audio is over {} MB, more than an HTTP/1.0 keep-alive response is held for: use HTTP/1.1, or no keep-alive",
+                    BUFFERED_STREAM_MAX >> 20
+                );
+                reject(ctx, request, &ApiError::new(413, message))
+            }
             Err(e) => reject(ctx, request, &synthesis_failed(&e)),
         };
     }
@@ -504,6 +518,43 @@ fn saved_type(ctx: &Context, format: Format) -> String {
     match format {
         Format::Pcm if rates.any(|rate| rate != first) => "audio/pcm; channels=1".to_string(),
         _ => format.content_type(format.output_rate(first)),
+    }
+}
+
+/// The most an HTTP/1.0 keep-alive stream is held in memory for: 16 MiB,
+/// about six minutes of WAV at 22,050 Hz.
+const BUFFERED_STREAM_MAX: usize = 16 << 20;
+
+/// A buffer that refuses to grow past [`BUFFERED_STREAM_MAX`].
+struct Capped(Cursor<Vec<u8>>);
+
+#[derive(Debug)]
+struct TooBig;
+
+impl std::fmt::Display for TooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("over the size an HTTP/1.0 keep-alive response is held for")
+    }
+}
+
+impl std::error::Error for TooBig {}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.get_ref().len() + buf.len() > BUFFERED_STREAM_MAX {
+            return Err(std::io::Error::other(TooBig));
+        }
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Capped {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(pos)
     }
 }
 
