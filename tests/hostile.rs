@@ -4,7 +4,7 @@
 use crate::common;
 
 use std::fs;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
@@ -288,6 +288,12 @@ fn an_unwritable_audio_directory_fails_clearly_and_recovers() {
     fs::set_permissions(&server.audio_dir, fs::Permissions::from_mode(0o555)).unwrap();
     let message = server.get("/tts?text=Ch%C3%A0o").error(500);
     assert!(message.contains("cannot write the audio file"), "{message}");
+    assert!(message.contains("Permission denied"), "{message}");
+    let dir = server.audio_dir.display().to_string();
+    assert!(
+        !message.contains(&dir),
+        "the answer shows the server's folder: {message}"
+    );
     assert_eq!(
         server.get("/tts/stream?text=Ch%C3%A0o").status,
         200,
@@ -476,4 +482,73 @@ fn a_short_request_cannot_make_unbounded_audio_or_a_dead_link() {
         b"",
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn links_are_built_from_a_valid_host_only_and_absolute_targets_work() {
+    let server = Server::start(&[]);
+    let link = |host: Option<&str>| {
+        let mut stream = server.connect();
+        let host_line = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+        let request =
+            format!("GET /tts?text=Ch%C3%A0o HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut reader = BufReader::new(stream);
+        let response = read_response_from(&mut reader, true);
+        assert_eq!(response.status, 200);
+        response.json()["audio_url"].as_str().unwrap().to_string()
+    };
+    let own = format!("http://{}/audio/", server.addr);
+    assert!(link(Some("vtts.example:8888")).starts_with("http://vtts.example:8888/audio/"));
+    for bad in ["evil/phish?", "", "a b", "x\"y"] {
+        let url = link(Some(bad));
+        assert!(url.starts_with(&own), "Host {bad:?} gave {url}");
+    }
+    assert!(link(None).starts_with(&own));
+
+    // GET http://host/tts, as a proxy may send it.
+    let mut stream = server.connect();
+    let target = format!("http://{}/health", server.addr);
+    send(&mut stream, "GET", &target, &[], b"");
+    let mut reader = BufReader::new(stream);
+    assert_eq!(read_response_from(&mut reader, true).status, 200);
+}
+
+#[test]
+fn the_server_raises_its_open_files_limit_to_the_hard_one() {
+    let mut command = std::process::Command::new("prlimit");
+    command.args([
+        "--nofile=256:4096",
+        "--",
+        env!("CARGO_BIN_EXE_vtts"),
+        "serve",
+        "-m",
+    ]);
+    command
+        .arg(voice(TINY))
+        .args(["--host", "127.0.0.1", "--port", "0", "--audio-dir"]);
+    let dir = tempfile::tempdir().unwrap();
+    command.arg(dir.path());
+    isolate(&mut command);
+    let mut child = command
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("serving"), "{line}");
+    let limits = fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let open_files = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .unwrap();
+    let numbers: Vec<&str> = open_files
+        .split_whitespace()
+        .filter(|w| w.parse::<u64>().is_ok())
+        .collect();
+    assert_eq!(numbers, ["4096", "4096"], "{open_files}");
 }

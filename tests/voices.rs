@@ -412,3 +412,42 @@ fn a_voice_name_cannot_reach_outside_the_voices_folder() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
+
+#[test]
+fn an_empty_or_cut_off_model_is_not_installed() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = fs::read(voice(TINY)).unwrap();
+    for (name, bytes) in [
+        ("vi_VN-empty", &tiny[..0]),
+        ("vi_VN-cut", &tiny[..tiny.len() / 2]),
+    ] {
+        let model = dir.path().join(format!("{name}.onnx"));
+        fs::write(&model, bytes).unwrap();
+        fs::copy(
+            format!("{}.json", voice(TINY).display()),
+            format!("{}.json", model.display()),
+        )
+        .unwrap();
+        let output = run(
+            vtts()
+                .env("VTTS_DATA_DIR", data.path())
+                .args(["voices", "install"])
+                .arg(&model),
+            b"",
+        );
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("loading voice model"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let listed = run(
+        vtts()
+            .env("VTTS_DATA_DIR", data.path())
+            .args(["voices", "list"]),
+        b"",
+    );
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("vi_VN-empty"));
+}

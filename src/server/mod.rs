@@ -153,6 +153,7 @@ pub struct Context {
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
 pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
     let stopping = Arc::new(AtomicBool::new(false));
+    raise_open_files_limit();
 
     let http = match config.http {
         true => Some(listen_http(&config)?),
@@ -230,6 +231,22 @@ pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
     }
     eprintln!("vtts: stopped");
     Ok(())
+}
+
+/// Raises the soft limit of open files to the hard one: every connection
+/// takes a descriptor, and the common soft limit of 1,024 ran out at 511
+/// idle connections.
+fn raise_open_files_limit() {
+    // SAFETY: getrlimit and setrlimit with a struct we own.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) == 0
+            && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
+        }
+    }
 }
 
 /// The HTTP listener and the address it listens on.

@@ -75,8 +75,35 @@ impl Route {
 }
 
 /// Splits a request URL into its path and query string.
+/// An absolute-form target (`GET http://host/tts`, as proxies may send it)
+/// names the same path as its origin form.
 pub fn split_url(url: &str) -> (&str, &str) {
-    url.split_once('?').unwrap_or((url, ""))
+    let url = match url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    {
+        Some(rest) => rest.find(['/', '?']).map_or("/", |at| &rest[at..]),
+        None => url,
+    };
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    (if path.is_empty() { "/" } else { path }, query)
+}
+
+/// The request's `Host` if it is a host name or address with an optional
+/// port, else the server's own address: a link is never built from
+/// arbitrary bytes (`evil/phish?`, an empty Host).
+fn link_host<'a>(ctx: &'a Context, request: &'a Request) -> &'a str {
+    let valid = |host: &&str| {
+        !host.is_empty()
+            && host.len() <= 255
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b))
+    };
+    request_header(request, "Host")
+        .map(str::trim)
+        .filter(valid)
+        .unwrap_or(&ctx.listen_addr)
 }
 
 /// Answers one request; `body` is the body the dispatcher read, if any.
@@ -306,8 +333,14 @@ fn tts_file(
     let key = cache::key(job.voice.identity(), &job.fingerprint());
     if ctx.cache.lookup(&key, job.format).is_none() {
         let rate = job.voice.sample_rate();
-        let cannot_write =
-            |e: Error| ApiError::new(500, format!("cannot write the audio file: {e}"));
+        // The operating system's reason, not the path: no answer shows the
+        // server's folders.
+        let cannot_write = |e: Error| {
+            let reason = e
+                .io_error()
+                .map_or_else(|| e.to_string(), ToString::to_string);
+            ApiError::new(500, format!("cannot write the audio file: {reason}"))
+        };
         ctx.cache.ensure_dir().map_err(|e| {
             cannot_write(Error::Io {
                 context: "making the audio directory".to_string(),
@@ -344,10 +377,7 @@ fn tts_file(
     }
     let base = match &ctx.config.public_url {
         Some(url) => url.trim_end_matches('/').to_string(),
-        None => format!(
-            "http://{}",
-            request_header(request, "Host").unwrap_or(&ctx.listen_addr)
-        ),
+        None => format!("http://{}", link_host(ctx, request)),
     };
     Ok(http::json(
         200,
@@ -366,11 +396,29 @@ fn tts_file(
 /// the server's as "synthesis failed".
 pub fn synthesis_failed(error: &Error) -> ApiError {
     let api = ApiError::from(error);
-    if api.status >= 500 {
-        ApiError::new(api.status, format!("synthesis failed: {error}"))
-    } else {
-        api
+    if api.status < 500 {
+        return api;
     }
+    // The whole error, which may name the server's files, goes to its log;
+    // the client gets what kind of failure it was.
+    let kind = match error {
+        // The operating system's reason says enough ("No space left on device").
+        Error::Io { source, .. } => {
+            return ApiError::new(
+                api.status,
+                format!("synthesis failed: the audio could not be written: {source}"),
+            );
+        }
+        Error::InvalidVoice { .. } => "the voice could not be loaded",
+        Error::Runtime(_) | Error::Synthesis(_) => "the model run failed",
+        Error::Encoder(_) => "the audio could not be encoded",
+        _ => "an internal error",
+    };
+    eprintln!("vtts: synthesis failed: {error}");
+    ApiError::new(
+        api.status,
+        format!("synthesis failed: {kind} (the server's log has the details)"),
+    )
 }
 
 /// How a stream is written: in which format, at which rate, and whether as

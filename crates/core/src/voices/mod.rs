@@ -105,6 +105,8 @@ impl Store {
             )));
         }
         VoiceConfig::from_file(&config)?;
+        // An empty, cut-off or foreign model is refused now, not at first use.
+        crate::voice::Voice::load(model, Some(&config))?;
         let name = model
             .file_name()
             .and_then(|n| n.to_str())
