@@ -103,6 +103,8 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--sentence-silence', '--sentence-silence', [CompletionResultType]::ParameterName, 'Seconds of silence between sentences [0–60]')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds a connection may stall a read or a write, and a request body may take')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'HTTP connections open at once; more get 503')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds an HTTP connection may wait for its next request to begin')
             [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never download: use installed voices only')

@@ -484,7 +484,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --max-audio-seconds --public-url --cors-origin --sentence-silence --dialect --io-timeout --shutdown-timeout --api-key --help"
+            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --max-audio-seconds --public-url --cors-origin --sentence-silence --dialect --io-timeout --max-connections --idle-timeout --shutdown-timeout --api-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,6 +579,14 @@ _vtts() {
                     return 0
                     ;;
                 --io-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

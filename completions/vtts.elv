@@ -97,6 +97,8 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --sentence-silence 'Seconds of silence between sentences [0–60]'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
             cand --io-timeout 'Seconds a connection may stall a read or a write, and a request body may take'
+            cand --max-connections 'HTTP connections open at once; more get 503'
+            cand --idle-timeout 'Seconds an HTTP connection may wait for its next request to begin'
             cand --shutdown-timeout 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight'
             cand --api-key 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]'
             cand --offline 'Never download: use installed voices only'

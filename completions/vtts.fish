@@ -93,6 +93,8 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l sentence-silence -d 
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Seconds a connection may stall a read or a write, and a request body may take' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l max-connections -d 'HTTP connections open at once; more get 503' -r
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l idle-timeout -d 'Seconds an HTTP connection may wait for its next request to begin' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l shutdown-timeout -d 'Seconds a stop (SIGINT, SIGTERM) waits for requests in flight' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l api-key -d 'A key the synthesis endpoints require, as `Authorization: Bearer KEY` [default: none, any request is served]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l offline -d 'Never download: use installed voices only'

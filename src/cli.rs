@@ -384,6 +384,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::IO_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=defaults::MAX_TIMEOUT_SECONDS))]
     pub io_timeout: u64,
 
+    /// HTTP connections open at once; more get 503
+    #[arg(long, value_name = "N", default_value_t = defaults::MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..=65_536).map(|n| n as usize))]
+    pub max_connections: usize,
+
+    /// Seconds an HTTP connection may wait for its next request to begin
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults::IDLE_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=defaults::MAX_TIMEOUT_SECONDS))]
+    pub idle_timeout: u64,
+
     /// Seconds a stop (SIGINT, SIGTERM) waits for requests in flight
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::SHUTDOWN_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(0..=defaults::MAX_TIMEOUT_SECONDS))]
     pub shutdown_timeout: u64,

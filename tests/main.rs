@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod crates;
 mod deploy;
+mod door;
 mod formats;
 mod frontends;
 mod hostile;

@@ -5,6 +5,7 @@
 //! Assistant, beside it on the same voices and workers.
 
 pub mod cache;
+pub mod door;
 pub mod http;
 pub mod openai;
 pub mod params;
@@ -18,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Result, anyhow};
 use tiny_http::{Request, Server};
 use vtts_core::SynthesisRequest;
 use vtts_core::voices::VoiceSet;
@@ -61,6 +62,10 @@ pub mod defaults {
     pub const MAX_LOADED_VOICES: usize = 3;
     /// Wyoming connections open at once; more are answered with an error.
     pub const WYOMING_CONNECTIONS: usize = 64;
+    /// HTTP connections open at once; more get 503.
+    pub const MAX_CONNECTIONS: usize = 512;
+    /// Seconds an HTTP connection may wait for its next request to begin.
+    pub const IDLE_TIMEOUT_SECONDS: u64 = 15;
 }
 
 /// How the server runs.
@@ -91,6 +96,12 @@ pub struct ServerConfig {
     pub io_timeout: Duration,
     /// How long a stop waits for requests in flight.
     pub shutdown_timeout: Duration,
+    /// HTTP connections open at once.
+    pub max_connections: usize,
+    /// How long an HTTP connection may wait for a request to begin.
+    pub idle_timeout: Duration,
+    /// Wyoming connections open at once.
+    pub wyoming_connections: usize,
     /// The key synthesis requests must send, when set.
     pub api_key: Option<String>,
     /// Whether to serve HTTP (`--no-http` turns it off).
@@ -121,6 +132,9 @@ impl Default for ServerConfig {
             dialect: vtts_text::Dialect::default(),
             io_timeout: Duration::from_secs(defaults::IO_TIMEOUT_SECONDS),
             shutdown_timeout: Duration::from_secs(defaults::SHUTDOWN_TIMEOUT_SECONDS),
+            max_connections: defaults::MAX_CONNECTIONS,
+            idle_timeout: Duration::from_secs(defaults::IDLE_TIMEOUT_SECONDS),
+            wyoming_connections: defaults::WYOMING_CONNECTIONS,
             api_key: None,
             http: true,
             wyoming: Vec::new(),
@@ -151,9 +165,16 @@ pub struct Context {
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
-pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
+pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
     let stopping = Arc::new(AtomicBool::new(false));
-    raise_open_files_limit();
+    let budget = raise_open_files_limit();
+    if config.max_connections > budget {
+        eprintln!(
+            "vtts: at most {budget} HTTP connections at once: the limit of open files allows no more"
+        );
+        config.max_connections = budget;
+    }
+    config.wyoming_connections = config.wyoming_connections.min(budget);
 
     let http = match config.http {
         true => Some(listen_http(&config)?),
@@ -165,7 +186,7 @@ pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
         .map(wyoming::Listener::bind)
         .collect::<Result<Vec<_>>>()?;
     let listen_addr = match &http {
-        Some((_, addr)) => addr.clone(),
+        Some((_, addr, _)) => addr.clone(),
         None => format!("{}:{}", config.host, config.port),
     };
     let ctx = Arc::new(Context {
@@ -202,13 +223,17 @@ pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
         Some(name) => Some(wyoming::zeroconf::advertise(name, &wyoming)?),
         None => None,
     };
-    let wyoming: Vec<_> = wyoming
+    let mut wyoming: Vec<_> = wyoming
         .into_iter()
         .map(|listener| listener.spawn(&ctx, &synth))
         .collect();
+    let http = http.map(|(server, _, door)| {
+        wyoming.push(door.spawn(&ctx));
+        server
+    });
 
     match &http {
-        Some((server, _)) => accept_http(&ctx, server, &synth, &light),
+        Some(server) => accept_http(&ctx, server, &synth, &light),
         None => {
             while !crate::signals::received() {
                 thread::sleep(Duration::from_millis(100));
@@ -233,33 +258,56 @@ pub fn serve(voices: VoiceSet, config: ServerConfig) -> Result<()> {
     Ok(())
 }
 
-/// Raises the soft limit of open files to the hard one: every connection
-/// takes a descriptor, and the common soft limit of 1,024 ran out at 511
-/// idle connections.
-fn raise_open_files_limit() {
-    // SAFETY: getrlimit and setrlimit with a struct we own.
-    unsafe {
+/// Raises the soft limit of open files to the hard one (the common soft
+/// limit of 1,024 ran out at 511 idle connections), and returns how many
+/// connections of each kind it leaves room for: each takes three
+/// descriptors, and `RESERVED_FILES` stay for the rest. Beyond that,
+/// accept would fail, and tiny_http's accept loop ends for good.
+fn raise_open_files_limit() -> usize {
+    /// Descriptors kept for the server itself: listeners, files being
+    /// written or served, a voice loading.
+    const RESERVED_FILES: u64 = 32;
+    // SAFETY: getrlimit and setrlimit with structs we own.
+    let soft = unsafe {
         let mut limit: libc::rlimit = std::mem::zeroed();
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) == 0
-            && limit.rlim_cur < limit.rlim_max
-        {
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) != 0 {
+            return usize::MAX;
         }
-    }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: limit.rlim_max,
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raw const raised) == 0 {
+                limit = raised;
+            }
+        }
+        limit.rlim_cur
+    };
+    usize::try_from((soft.saturating_sub(RESERVED_FILES) / 3).max(1)).unwrap_or(usize::MAX)
 }
 
-/// The HTTP listener and the address it listens on.
-fn listen_http(config: &ServerConfig) -> Result<(Server, String)> {
+/// The HTTP service: tiny_http behind the front door, and the address the
+/// door listens on.
+fn listen_http(config: &ServerConfig) -> Result<(Server, String, door::Door)> {
     let address = format!("{}:{}", config.host, config.port);
-    let listener = listen(&address, config.io_timeout)?;
-    let server = Server::from_listener(listener, None)
+    let (door, inner) = door::Door::bind(&address)?;
+    let server = Server::from_listener(inner, None)
         .map_err(|e| anyhow!("cannot listen on {address}: {e}"))?;
-    let listen_addr = server
-        .server_addr()
-        .to_ip()
-        .map_or(address.clone(), |a| a.to_string());
-    Ok((server, listen_addr))
+    let listen_addr = door.local_addr().unwrap_or(address);
+    Ok((server, listen_addr, door))
+}
+
+/// Waits until `socket` can be read (a connection accepted) or `timeout`
+/// has passed, so that an accepting loop both answers at once and sees a stop.
+pub fn wait_readable(socket: &impl std::os::fd::AsRawFd, timeout: Duration) {
+    let mut poll = libc::pollfd {
+        fd: socket.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd that lives on the stack for the call.
+    unsafe { libc::poll(&raw mut poll, 1, timeout.as_millis() as libc::c_int) };
 }
 
 /// Hands each HTTP request to its pool until the server stops.
@@ -283,35 +331,6 @@ fn accept_http(ctx: &Arc<Context>, server: &Server, synth: &Pool, light: &Pool) 
         let with_body = synthesises && *request.method() == tiny_http::Method::Post;
         dispatch(ctx, pool, request, Instant::now(), with_body);
     }
-}
-
-/// Binds the listening socket with a send timeout, which every accepted
-/// connection inherits (Linux copies it): a client that stops reading a
-/// stream cannot hold a worker forever. (A receive timeout would be inherited
-/// too, but it also ends tiny_http's accept loop; request bodies get their
-/// own thread and deadline instead, see [`dispatch`].)
-fn listen(address: &str, timeout: Duration) -> Result<std::net::TcpListener> {
-    use std::os::fd::AsRawFd;
-    let listener = std::net::TcpListener::bind(address)
-        .with_context(|| format!("cannot listen on {address}"))?;
-    let tv = libc::timeval {
-        tv_sec: timeout.as_secs() as libc::time_t,
-        tv_usec: libc::suseconds_t::from(timeout.subsec_micros() as i32),
-    };
-    // SAFETY: setsockopt on a socket we own, with a timeval of the size we pass.
-    let rc = unsafe {
-        libc::setsockopt(
-            listener.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_SNDTIMEO,
-            (&raw const tv).cast(),
-            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
-        )
-    };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error()).context("setting the socket send timeout");
-    }
-    Ok(listener)
 }
 
 /// An HTTP request on its way to a worker.

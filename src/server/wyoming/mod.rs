@@ -259,7 +259,10 @@ impl Listener {
             let conn = match accepted {
                 Ok(conn) => conn,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.wait_for_connection(Duration::from_millis(100));
+                    match &self.socket {
+                        Socket::Tcp(l) => super::wait_readable(l, Duration::from_millis(100)),
+                        Socket::Unix(l) => super::wait_readable(l, Duration::from_millis(100)),
+                    }
                     continue;
                 }
                 Err(e) => {
@@ -287,25 +290,6 @@ impl Listener {
     }
 }
 
-impl Listener {
-    /// Waits until a connection can be accepted or `timeout` has passed, so
-    /// that the accepting loop both answers at once and sees a stop.
-    fn wait_for_connection(&self, timeout: Duration) {
-        use std::os::fd::AsRawFd;
-        let fd = match &self.socket {
-            Socket::Tcp(l) => l.as_raw_fd(),
-            Socket::Unix(l) => l.as_raw_fd(),
-        };
-        let mut poll = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one pollfd that lives on the stack for the call.
-        unsafe { libc::poll(&raw mut poll, 1, timeout.as_millis() as libc::c_int) };
-    }
-}
-
 /// Starts a connection's thread, or turns it away when too many are open.
 fn start(
     ctx: &Arc<Context>,
@@ -322,7 +306,7 @@ fn start(
     }
     conn.set_timeouts(ctx.config.io_timeout)?;
     let events = Events(Arc::new(Mutex::new(conn.try_clone()?)));
-    if open.len() >= super::defaults::WYOMING_CONNECTIONS {
+    if open.len() >= ctx.config.wyoming_connections {
         events.error(&ApiError::new(
             503,
             format!(

@@ -1,0 +1,199 @@
+//! The front door of the HTTP service (issue 16, findings 2, 3, 5 and 7):
+//! header limits, idle and slow clients, strict framing, the connection cap,
+//! and a listener that survives running out of file descriptors.
+
+use crate::common;
+
+use std::io::{BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::http::{Server, read_response_from};
+use common::*;
+
+/// Everything the server sends on `stream` until it closes it (or 20 s pass).
+fn answer(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn healthy(server: &Server) {
+    assert_eq!(
+        server.get("/health").status,
+        200,
+        "the server still answers"
+    );
+}
+
+#[test]
+fn an_oversized_head_is_431_and_memory_does_not_grow() {
+    let server = Server::start(&[]);
+    let mut stream = server.connect();
+    let pad = "a".repeat(8000);
+    let mut head = String::from("GET /health HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..40 {
+        head.push_str(&format!("X-Pad-{i}: {pad}\r\n"));
+    }
+    // 320 KB of header, never ended: answered once 64 KiB are in.
+    let _ = stream.write_all(head.as_bytes());
+    let text = answer(&mut stream);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text:.80}");
+    healthy(&server);
+}
+
+#[test]
+fn slow_and_idle_clients_are_closed() {
+    let server = Server::start(&["--io-timeout", "2", "--idle-timeout", "1"]);
+    // Slowloris: a head that never ends.
+    let mut slow = server.connect();
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: ")
+        .unwrap();
+    let started = Instant::now();
+    healthy(&server);
+    let text = answer(&mut slow);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text:.80}");
+    assert!(started.elapsed() >= Duration::from_secs(2));
+
+    // Idle keep-alive: one request, then nothing.
+    let mut idle = server.connect();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut reader = BufReader::new(idle.try_clone().unwrap());
+    assert_eq!(read_response_from(&mut reader, true).status, 200);
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    reader
+        .get_mut()
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let _ = reader.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "nothing more comes");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(15),
+        "{waited:?}"
+    );
+}
+
+#[test]
+fn smuggling_gets_400_and_the_close() {
+    let server = Server::start(&[]);
+    for framing in [
+        "Content-Length: -5",
+        "Content-Length: 99999999999999999999999",
+        "Content-Length: +2",
+        "Content-Length: 2\r\nContent-Length: 40",
+        "Transfer-Encoding: xchunked",
+        "Transfer-Encoding: chunked\r\nContent-Length: 2",
+    ] {
+        let mut stream = server.connect();
+        let smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        let request = format!("POST /tts HTTP/1.1\r\nHost: x\r\n{framing}\r\n\r\n{smuggled}");
+        let _ = stream.write_all(request.as_bytes());
+        let text = answer(&mut stream);
+        assert!(text.starts_with("HTTP/1.1 400"), "{framing}: {text:.80}");
+        assert_eq!(
+            text.matches("HTTP/1.1 ").count(),
+            1,
+            "{framing}: the smuggled request was answered"
+        );
+        healthy(&server);
+    }
+    // A chunked body, properly framed, is read as one.
+    let mut stream = server.connect();
+    let body = r#"{"text": "Xin chào."}"#;
+    let request = format!(
+        "POST /tts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let text = answer(&mut stream);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text:.200}");
+}
+
+#[test]
+fn connections_are_capped_and_freed() {
+    let server = Server::start(&["--max-connections", "3"]);
+    let held: Vec<TcpStream> = (0..3).map(|_| server.connect()).collect();
+    // Until the door has counted them.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut fourth = server.connect();
+    let _ = fourth.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    let text = answer(&mut fourth);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text:.80}");
+    drop(held);
+    std::thread::sleep(Duration::from_millis(300));
+    healthy(&server);
+}
+
+#[test]
+fn the_listener_survives_running_out_of_file_descriptors() {
+    // 64 descriptors in all, and 80 clients: accept fails for some.
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .args(["--nofile=64:64", env!("CARGO_BIN_EXE_vtts"), "serve", "-m"])
+        .arg(voice(TINY))
+        .args(["--host", "127.0.0.1", "--port", "0", "--audio-dir"])
+        .arg(dir.path());
+    isolate(&mut command);
+    let child = command
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Killed(child);
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("http://") {
+        line.clear();
+        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(read > 0, "the server ended");
+        if line.contains("at most") {
+            assert!(line.contains("at most 10 HTTP connections"), "{line}");
+        }
+    }
+    let addr = line.split("http://").nth(1).unwrap();
+    let addr = addr.split_whitespace().next().unwrap().to_string();
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let flood: Vec<TcpStream> = (0..80)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(flood);
+    // Idle connections are dropped within --idle-timeout; then it serves again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let served = loop {
+        let status = TcpStream::connect(&addr).ok().map(|mut stream| {
+            let _ =
+                stream.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            answer(&mut stream)
+        });
+        if status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("HTTP/1.1 200"))
+            || Instant::now() > deadline
+        {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    drop(child);
+    assert!(
+        served.is_some_and(|s| s.starts_with("HTTP/1.1 200")),
+        "the listener did not recover"
+    );
+}
+
+/// A child process killed when the test ends, even by a failed assertion.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
