@@ -84,7 +84,7 @@ impl Door {
             return;
         }
         let open = Arc::new(AtomicUsize::new(0));
-        let mut threads: Vec<(JoinHandle<()>, TcpStream)> = Vec::new();
+        let mut threads: Vec<(JoinHandle<()>, Arc<TcpStream>)> = Vec::new();
         while !ctx.stopping.load(Ordering::SeqCst) {
             let client = match self.listener.accept() {
                 Ok((client, _)) => client,
@@ -117,7 +117,7 @@ impl Door {
         ctx: &Arc<Context>,
         client: TcpStream,
         open: &Arc<AtomicUsize>,
-        threads: &mut Vec<(JoinHandle<()>, TcpStream)>,
+        threads: &mut Vec<(JoinHandle<()>, Arc<TcpStream>)>,
     ) -> io::Result<()> {
         client.set_nonblocking(false)?;
         client.set_nodelay(true)?;
@@ -128,8 +128,11 @@ impl Door {
             let message = "the server has as many connections as it takes: try again shortly";
             return client.write_all(&error_response(ctx, 503, message));
         }
-        let handle = client.try_clone()?;
-        let upstream = UnixStream::connect(&self.inner)?;
+        // One descriptor per side, shared by the threads that use it: a
+        // connection costs four in all, with tiny_http's.
+        let client = Arc::new(client);
+        let handle = client.clone();
+        let upstream = Arc::new(UnixStream::connect(&self.inner)?);
         open.fetch_add(1, Ordering::SeqCst);
         let (ctx, open) = (ctx.clone(), open.clone());
         let thread = thread::Builder::new()
@@ -197,24 +200,22 @@ fn refuse(status: u16, message: impl Into<String>) -> Refusal {
 
 /// One client connection: requests in, checked, to tiny_http; its answers
 /// back through a copier thread.
-fn serve(ctx: &Context, client: TcpStream, upstream: UnixStream) {
-    let copier = match (upstream.try_clone(), client.try_clone()) {
-        (Ok(from), Ok(to)) => thread::spawn(move || copy_back(from, to)),
-        _ => return,
+fn serve(ctx: &Context, client: Arc<TcpStream>, upstream: Arc<UnixStream>) {
+    let copier = {
+        let (from, to) = (upstream.clone(), client.clone());
+        thread::spawn(move || copy_back(&from, &to))
     };
     let mut incoming = Incoming {
         stream: client,
         buffer: Vec::new(),
     };
-    let mut upstream = upstream;
-    let refusal = relay(ctx, &mut incoming, &mut upstream).err().flatten();
+    let refusal = relay(ctx, &mut incoming, &upstream).err().flatten();
     // tiny_http answers what it was given, then closes its side.
     let _ = upstream.shutdown(Shutdown::Write);
     let _ = copier.join();
     if let Some(refusal) = refusal {
-        let _ = incoming
-            .stream
-            .write_all(&error_response(ctx, refusal.status, &refusal.message));
+        let _ =
+            (&*incoming.stream).write_all(&error_response(ctx, refusal.status, &refusal.message));
     }
     let _ = incoming.stream.shutdown(Shutdown::Both);
 }
@@ -222,7 +223,7 @@ fn serve(ctx: &Context, client: TcpStream, upstream: UnixStream) {
 /// Copies tiny_http's answers to the client. A client that stops reading
 /// for `--io-timeout` (the send timeout) or leaves ends both sides, so the
 /// worker writing the answer stops too.
-fn copy_back(mut from: UnixStream, mut to: TcpStream) {
+fn copy_back(mut from: &UnixStream, mut to: &TcpStream) {
     let mut buffer = [0u8; 64 * 1024];
     loop {
         let read = match from.read(&mut buffer) {
@@ -244,7 +245,7 @@ fn copy_back(mut from: UnixStream, mut to: TcpStream) {
 fn relay(
     ctx: &Context,
     incoming: &mut Incoming,
-    upstream: &mut UnixStream,
+    upstream: &UnixStream,
 ) -> Result<(), Option<Refusal>> {
     let io = |_| None;
     loop {
@@ -261,7 +262,7 @@ fn relay(
                 ),
             )));
         }
-        upstream.write_all(&head).map_err(io)?;
+        send(upstream, &head).map_err(io)?;
         match request.chunked {
             true => incoming.chunked_body(ctx, upstream)?,
             false => incoming.copy(request.content_length, ctx.config.io_timeout, upstream)?,
@@ -354,7 +355,7 @@ impl Head {
 
 /// The client's side of a connection, with what was read ahead.
 struct Incoming {
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     buffer: Vec<u8>,
 }
 
@@ -367,7 +368,7 @@ impl Incoming {
         }
         let _ = self.stream.set_read_timeout(Some(left));
         let mut piece = [0u8; 16 * 1024];
-        match self.stream.read(&mut piece) {
+        match (&*self.stream).read(&mut piece) {
             Ok(read) => {
                 self.buffer.extend_from_slice(&piece[..read]);
                 Ok(read)
@@ -424,14 +425,14 @@ impl Incoming {
         &mut self,
         mut len: u64,
         timeout: Duration,
-        to: &mut UnixStream,
+        to: &UnixStream,
     ) -> Result<(), Option<Refusal>> {
         while len > 0 {
             if self.buffer.is_empty() && self.fill(Instant::now() + timeout)? == 0 {
                 return Err(None);
             }
             let take = (len as usize).min(self.buffer.len());
-            to.write_all(&self.buffer[..take]).map_err(|_| None)?;
+            send(to, &self.buffer[..take]).map_err(|_| None)?;
             self.buffer.drain(..take);
             len -= take as u64;
         }
@@ -451,7 +452,7 @@ impl Incoming {
     }
 
     /// Passes on a chunked body, checking its framing and its size.
-    fn chunked_body(&mut self, ctx: &Context, to: &mut UnixStream) -> Result<(), Option<Refusal>> {
+    fn chunked_body(&mut self, ctx: &Context, to: &UnixStream) -> Result<(), Option<Refusal>> {
         let timeout = ctx.config.io_timeout;
         let limit = super::routes::body_limit(ctx);
         let mut total = 0u64;
@@ -463,12 +464,12 @@ impl Incoming {
                 true => u64::from_str_radix(size, 16).map_err(|_| None)?,
                 false => return Err(None),
             };
-            to.write_all(&line).map_err(|_| None)?;
+            send(to, &line).map_err(|_| None)?;
             if size == 0 {
                 // Trailers, up to a blank line.
                 loop {
                     let trailer = self.line(timeout)?;
-                    to.write_all(&trailer).map_err(|_| None)?;
+                    send(to, &trailer).map_err(|_| None)?;
                     if trailer.iter().all(|b| matches!(b, b'\r' | b'\n')) {
                         return Ok(());
                     }
@@ -483,9 +484,14 @@ impl Incoming {
             if !end.iter().all(|b| matches!(b, b'\r' | b'\n')) {
                 return Err(None);
             }
-            to.write_all(&end).map_err(|_| None)?;
+            send(to, &end).map_err(|_| None)?;
         }
     }
+}
+
+/// Writes all of `bytes` to tiny_http's side.
+fn send(mut to: &UnixStream, bytes: &[u8]) -> io::Result<()> {
+    to.write_all(bytes)
 }
 
 /// Where a head ends: after its first blank line.

@@ -260,13 +260,13 @@ pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
 
 /// Raises the soft limit of open files to the hard one (the common soft
 /// limit of 1,024 ran out at 511 idle connections), and returns how many
-/// connections of each kind it leaves room for: each takes three
-/// descriptors, and `RESERVED_FILES` stay for the rest. Beyond that,
+/// connections of each kind it leaves room for: each takes four
+/// descriptors at most, and `RESERVED_FILES` stay for the rest. Beyond that,
 /// accept would fail, and tiny_http's accept loop ends for good.
 fn raise_open_files_limit() -> usize {
     /// Descriptors kept for the server itself: listeners, files being
     /// written or served, a voice loading.
-    const RESERVED_FILES: u64 = 32;
+    const RESERVED_FILES: u64 = 48;
     // SAFETY: getrlimit and setrlimit with structs we own.
     let soft = unsafe {
         let mut limit: libc::rlimit = std::mem::zeroed();
@@ -284,7 +284,7 @@ fn raise_open_files_limit() -> usize {
         }
         limit.rlim_cur
     };
-    usize::try_from((soft.saturating_sub(RESERVED_FILES) / 3).max(1)).unwrap_or(usize::MAX)
+    usize::try_from((soft.saturating_sub(RESERVED_FILES) / 4).max(1)).unwrap_or(usize::MAX)
 }
 
 /// The HTTP service: tiny_http behind the front door, and the address the
