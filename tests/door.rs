@@ -121,9 +121,17 @@ fn connections_are_capped_and_freed() {
     let held: Vec<TcpStream> = (0..3).map(|_| server.connect()).collect();
     // Until the door has counted them.
     std::thread::sleep(Duration::from_millis(300));
+    // A probe is still answered; anything else is turned away.
     let mut fourth = server.connect();
     let _ = fourth.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
     let text = answer(&mut fourth);
+    assert!(
+        text.starts_with("HTTP/1.1 200") && text.contains("\"status\":\"ok\""),
+        "{text:.200}"
+    );
+    let mut fifth = server.connect();
+    let _ = fifth.write_all(b"GET /voices HTTP/1.1\r\nHost: x\r\n\r\n");
+    let text = answer(&mut fifth);
     assert!(text.starts_with("HTTP/1.1 503"), "{text:.80}");
     drop(held);
     std::thread::sleep(Duration::from_millis(300));

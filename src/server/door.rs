@@ -33,6 +33,11 @@ use super::Context;
 /// `GET /tts?text=` of 5,000 characters of Vietnamese, URL-encoded.
 pub const MAX_HEAD: usize = 64 * 1024;
 
+/// Connections over the cap that may still ask for `/health`: read for a
+/// second, answered by the door itself, so that a probe is answered while
+/// the connections are all taken.
+const OVER_CAP: usize = 16;
+
 /// The longest chunk-size line of a chunked body.
 const MAX_CHUNK_LINE: usize = 1024;
 
@@ -41,6 +46,8 @@ pub struct Door {
     listener: TcpListener,
     inner: PathBuf,
     dir: PathBuf,
+    /// Connections over the cap being read for `/health`.
+    over_cap: Arc<AtomicUsize>,
 }
 
 impl Door {
@@ -58,6 +65,7 @@ impl Door {
                 listener,
                 inner,
                 dir,
+                over_cap: Arc::new(AtomicUsize::new(0)),
             },
             unix,
         ))
@@ -123,6 +131,15 @@ impl Door {
         client.set_nodelay(true)?;
         client.set_write_timeout(Some(ctx.config.io_timeout))?;
         if open.load(Ordering::SeqCst) >= ctx.config.max_connections {
+            if self.over_cap.fetch_add(1, Ordering::SeqCst) < OVER_CAP {
+                let (ctx, over_cap) = (ctx.clone(), self.over_cap.clone());
+                thread::spawn(move || {
+                    answer_over_cap(&ctx, client);
+                    over_cap.fetch_sub(1, Ordering::SeqCst);
+                });
+                return Ok(());
+            }
+            self.over_cap.fetch_sub(1, Ordering::SeqCst);
             let mut client = client;
             client.set_write_timeout(Some(Duration::from_secs(1)))?;
             let message = "the server has as many connections as it takes: try again shortly";
@@ -169,6 +186,40 @@ fn private_dir() -> Result<PathBuf> {
         .create(&dir)
         .with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
+}
+
+/// A connection over the cap: `/health` is answered, anything else is 503.
+fn answer_over_cap(ctx: &Context, client: TcpStream) {
+    let mut incoming = Incoming {
+        stream: Arc::new(client),
+        buffer: Vec::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while head_end(&incoming.buffer).is_none() && incoming.buffer.len() <= MAX_HEAD {
+        if !matches!(incoming.fill(deadline), Ok(read) if read > 0) {
+            break;
+        }
+    }
+    let probe = [&b"GET /health "[..], b"GET /health?", b"HEAD /health "]
+        .iter()
+        .any(|start| incoming.buffer.starts_with(start));
+    let answer = match probe {
+        true => {
+            let body = super::routes::health(ctx).to_string();
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes()
+        }
+        false => error_response(
+            ctx,
+            503,
+            "the server has as many connections as it takes: try again shortly",
+        ),
+    };
+    let _ = (&*incoming.stream).write_all(&answer);
+    let _ = incoming.stream.shutdown(Shutdown::Both);
 }
 
 /// A complete error response that closes the connection.

@@ -124,15 +124,7 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         }
         Some(Route::Page) => Ok(Response::from_data(PAGE.as_bytes().to_vec())
             .with_header(header("Content-Type", "text/html; charset=utf-8"))),
-        Some(Route::Health) => Ok(http::json(
-            200,
-            &json!({
-                "status": "ok",
-                "voice": ctx.voices.default_name(),
-                "voices_loaded": ctx.voices.loaded_names(),
-                "sentences_synthesised": ctx.sentences.load(Ordering::Relaxed),
-            }),
-        )),
+        Some(Route::Health) => Ok(http::json(200, &health(ctx))),
         Some(Route::Voices) => Ok(http::json(200, &voices(ctx))),
         Some(Route::Audio) => return audio_file(ctx, request, path),
         Some(route) if route.synthesises() && !authorized(ctx, &request) => Err(ApiError::new(
@@ -164,6 +156,16 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         Ok(response) => respond(ctx, request, response),
         Err(error) => reject(ctx, request, &error),
     }
+}
+
+/// What `/health` says (the front door says it too, at the connection cap).
+pub fn health(ctx: &Context) -> serde_json::Value {
+    json!({
+        "status": "ok",
+        "voice": ctx.voices.default_name(),
+        "voices_loaded": ctx.voices.loaded_names(),
+        "sentences_synthesised": ctx.sentences.load(Ordering::Relaxed),
+    })
 }
 
 /// Whether the request may synthesise: always without `--api-key`, else
