@@ -210,3 +210,169 @@ impl Drop for Killed {
         let _ = self.0.wait();
     }
 }
+
+/// Issue 16's soak: for a bounded time, all at once, an idle flood at the
+/// connection cap, oversized heads, stalled stream readers, smuggling
+/// attempts and ordinary /tts and /tts/stream clients. /health answers
+/// within a second the whole time, and memory stays under a stated bound.
+#[test]
+fn a_soak_of_hostile_and_normal_clients_leaves_health_answering() {
+    const SECONDS: u64 = 20;
+    /// RSS the server may reach with the tiny voice, 2 workers, debug build.
+    const RSS_BOUND_MB: u64 = 400;
+    let cap = 48;
+    let server = Server::start(&[
+        "--max-connections",
+        &cap.to_string(),
+        "--idle-timeout",
+        "3",
+        "--io-timeout",
+        "3",
+        "--workers",
+        "2",
+        "--queue",
+        "8",
+    ]);
+    let addr = server.addr.clone();
+    let until = Instant::now() + Duration::from_secs(SECONDS);
+    let running = move || Instant::now() < until;
+    let connect = {
+        let addr = addr.clone();
+        move || TcpStream::connect(&addr).ok()
+    };
+    let mut threads = Vec::new();
+
+    // An idle flood that fills the cap, reconnecting as the server drops it.
+    let c = connect.clone();
+    threads.push(std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while running() {
+            held.retain(|s: &TcpStream| s.peer_addr().is_ok());
+            while held.len() < cap {
+                match c() {
+                    Some(s) => held.push(s),
+                    None => break,
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            if held.len() >= cap {
+                // Let the idle timeout take them, as it would anyone's.
+                std::thread::sleep(Duration::from_secs(4));
+                held.clear();
+            }
+        }
+        0
+    }));
+    // Oversized heads, smuggling and stalled readers, over and over.
+    let hostile: [(&str, Vec<u8>); 3] = [
+        (
+            "oversized",
+            format!(
+                "GET /health HTTP/1.1\r\nX-Pad: {}\r\n\r\n",
+                "a".repeat(100_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "smuggled",
+            b"POST /tts HTTP/1.1\r\nContent-Length: +2\r\n\r\nGET /health HTTP/1.1\r\n\r\n"
+                .to_vec(),
+        ),
+        (
+            "stalled",
+            format!(
+                "GET /tts/stream?text={} HTTP/1.1\r\nHost: x\r\n\r\n",
+                "C%C3%A2u+d%C3%A0i.+".repeat(200)
+            )
+            .into_bytes(),
+        ),
+    ];
+    for (name, bytes) in hostile {
+        let c = connect.clone();
+        threads.push(std::thread::spawn(move || {
+            let mut sent = 0;
+            while running() {
+                if let Some(mut s) = c() {
+                    let _ = s.write_all(&bytes);
+                    sent += 1;
+                    // The stalled reader never reads; the others read the answer.
+                    if name == "stalled" {
+                        std::thread::sleep(Duration::from_secs(2));
+                    } else {
+                        let _ = answer(&mut s);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            sent
+        }));
+    }
+    // Ordinary clients.
+    let normal = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            let (mut ok, mut busy) = (0, 0);
+            while running() {
+                for target in ["/tts?text=Xin+ch%C3%A0o", "/tts/stream?text=Xin+ch%C3%A0o"] {
+                    let Ok(mut s) = TcpStream::connect(&addr) else {
+                        continue;
+                    };
+                    let request =
+                        format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                    let _ = s.write_all(request.as_bytes());
+                    let text = answer(&mut s);
+                    match text.get(9..12) {
+                        Some("200") => ok += 1,
+                        Some("503") => {
+                            busy += 1;
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        other => panic!("{target}: {other:?} {text:.120}"),
+                    }
+                }
+            }
+            (ok, busy)
+        })
+    };
+
+    let pid = server.child.id();
+    let (mut worst, mut probes, mut peak_mb) = (Duration::ZERO, 0, 0);
+    while running() {
+        let started = Instant::now();
+        let mut s = TcpStream::connect(&addr).expect("the listener is up");
+        s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut text = Vec::new();
+        let _ = s.read_to_end(&mut text);
+        let took = started.elapsed();
+        assert!(
+            text.starts_with(b"HTTP/1.1 200"),
+            "/health after {took:?}: {:?}",
+            String::from_utf8_lossy(&text)
+        );
+        worst = worst.max(took);
+        probes += 1;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let rss = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        peak_mb = peak_mb.max(
+            rss.split_whitespace()
+                .nth(1)
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+                / 1024,
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let sent: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let (ok, busy) = normal.join().unwrap();
+    println!(
+        "soak {SECONDS} s: {probes} /health probes, worst {worst:?}; normal requests {ok} served, {busy} turned away; hostile sent {:?}; peak RSS {peak_mb} MB",
+        &sent[1..]
+    );
+    assert!(worst < Duration::from_secs(1), "/health took {worst:?}");
+    assert!(ok > 0, "no ordinary request was served");
+    assert!(peak_mb < RSS_BOUND_MB, "peak RSS {peak_mb} MB");
+    healthy(&server);
+}
