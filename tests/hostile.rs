@@ -552,3 +552,21 @@ fn the_server_raises_its_open_files_limit_to_the_hard_one() {
         .collect();
     assert_eq!(numbers, ["4096", "4096"], "{open_files}");
 }
+
+#[test]
+fn an_old_leftover_in_the_audio_directory_goes_without_a_restart() {
+    let server = Server::start(&[]);
+    let old = server
+        .audio_dir
+        .join(format!(".{}.wav.4242-0.partial", "e".repeat(40)));
+    fs::write(&old, b"half a file from a read-only spell").unwrap();
+    let file = fs::File::options().append(true).open(&old).unwrap();
+    let two_hours = Duration::from_secs(2 * 60 * 60);
+    file.set_modified(std::time::SystemTime::now() - two_hours)
+        .unwrap();
+    let foreign = server.audio_dir.join(".notes.partial");
+    fs::write(&foreign, b"not vtts's").unwrap();
+    assert_eq!(server.get("/tts?text=Xin+ch%C3%A0o").status, 200);
+    assert!(!old.exists(), "the old leftover is still there");
+    assert!(foreign.exists(), "only vtts's own leftovers are removed");
+}

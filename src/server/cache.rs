@@ -103,6 +103,10 @@ impl AudioCache {
     /// Removes least recently used files until the directory fits its bound,
     /// never `keep`. Only cache files are counted or removed.
     pub fn trim(&self, keep: Option<&Path>) {
+        // Leftovers of writes that failed to clean up after themselves (a
+        // folder that turned read-only under them) go once they are old,
+        // not only at the next start.
+        vtts_core::fs::sweep(&self.dir);
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
