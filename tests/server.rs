@@ -574,67 +574,66 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     assert!(log.contains("stopping") && log.contains("stopped"), "{log}");
 }
 
-#[test]
-fn http_1_0_keep_alive_clients_get_the_whole_stream_with_its_length() {
+/// An HTTP/1.0 `/tts/stream` request with `extra` headers: the head of
+/// the answer, the reader of its body, and the samples HTTP/1.1 gets.
+fn http_1_0_stream(
+    extra: &str,
+) -> (
+    Vec<(String, String)>,
+    BufReader<std::net::TcpStream>,
+    Vec<i16>,
+) {
     use std::io::Write;
     let server = Server::start(&[]);
     let mut stream = server.connect();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    // keep-alive: a body ended by closing the connection would hang this client.
     write!(
         stream,
-        "GET /tts/stream?text=Xin+ch%C3%A0o.{EXACT} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        "GET /tts/stream?text=Xin+ch%C3%A0o.{EXACT} HTTP/1.0\r\n{extra}\r\n"
     )
     .unwrap();
     let mut reader = BufReader::new(stream);
     let (status, headers) = read_head(&mut reader);
     assert_eq!(status, 200);
-    let len: usize = headers
+    let chunked = server
+        .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
+        .body;
+    (headers, reader, samples_of(&chunked))
+}
+
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn http_1_0_keep_alive_clients_get_the_whole_stream_with_its_length() {
+    // keep-alive: a body ended by closing the connection would hang this client.
+    let (headers, mut reader, expected) = http_1_0_stream("Connection: keep-alive\r\n");
+    let len: usize = header(&headers, "Content-Length")
         .expect("a length")
-        .1
         .parse()
         .unwrap();
     let mut body = vec![0; len];
     reader.read_exact(&mut body).unwrap();
     let (_, samples) = read_wav(&body);
-    let chunked = server
-        .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
-        .body;
-    assert_eq!(samples, samples_of(&chunked));
+    assert_eq!(samples, expected);
 }
 
 #[test]
 fn http_1_0_clients_get_the_stream_ended_by_the_close() {
-    use std::io::Write;
-    let server = Server::start(&[]);
-    let mut stream = server.connect();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
     // Streamed, not held in memory (one such request once added 435 MB).
-    write!(
-        stream,
-        "GET /tts/stream?text=Xin+ch%C3%A0o.{EXACT} HTTP/1.0\r\n\r\n"
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
-    let (status, headers) = read_head(&mut reader);
-    assert_eq!(status, 200);
-    let header = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
-    assert!(header("Content-Length").is_none() && header("Transfer-Encoding").is_none());
-    assert_eq!(header("Connection").map(|(_, v)| v.as_str()), Some("close"));
-    // Not held back in memory: the body flows in pieces, to the close.
+    let (headers, mut reader, expected) = http_1_0_stream("");
+    assert!(header(&headers, "Content-Length").is_none());
+    assert!(header(&headers, "Transfer-Encoding").is_none());
+    assert_eq!(header(&headers, "Connection"), Some("close"));
     let mut body = Vec::new();
     reader.read_to_end(&mut body).unwrap();
-    let samples = samples_of(&body);
-    let chunked = server
-        .get(&format!("/tts/stream?text=Xin+ch%C3%A0o.{EXACT}"))
-        .body;
-    assert_eq!(samples, samples_of(&chunked));
+    assert_eq!(samples_of(&body), expected);
 }
 
 #[test]
