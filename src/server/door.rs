@@ -91,75 +91,54 @@ impl Door {
             eprintln!("vtts: the HTTP listener: {e}");
             return;
         }
-        let open = Arc::new(AtomicUsize::new(0));
-        let mut threads: Vec<(JoinHandle<()>, Arc<TcpStream>)> = Vec::new();
-        while !ctx.stopping.load(Ordering::SeqCst) {
-            let client = match self.listener.accept() {
-                Ok((client, _)) => client,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    super::wait_readable(&self.listener, Duration::from_millis(100));
-                    continue;
-                }
-                // Out of file descriptors, say: the listener lives on.
-                Err(e) => {
-                    eprintln!("vtts: error accepting a connection: {e}");
-                    thread::sleep(Duration::from_millis(100));
-                    continue;
-                }
-            };
-            threads.retain(|(thread, _)| !thread.is_finished());
-            if let Err(e) = self.start(ctx, client, &open, &mut threads) {
-                eprintln!("vtts: cannot serve a connection: {e}");
-            }
-        }
-        for (_, client) in &threads {
-            let _ = client.shutdown(Shutdown::Read);
-        }
-        for (thread, _) in threads {
-            let _ = thread.join();
-        }
+        super::accept_connections(
+            "HTTP",
+            &self.listener,
+            || self.listener.accept().map(|(client, _)| client),
+            |client, open| self.start(ctx, client, open),
+            |client: &Arc<TcpStream>| {
+                let _ = client.shutdown(Shutdown::Read);
+            },
+        );
     }
 
+    /// Serves a client on a thread of its own, or answers it at once when
+    /// `open` connections are all it may have.
     fn start(
         &self,
         ctx: &Arc<Context>,
         client: TcpStream,
-        open: &Arc<AtomicUsize>,
-        threads: &mut Vec<(JoinHandle<()>, Arc<TcpStream>)>,
-    ) -> io::Result<()> {
+        open: usize,
+    ) -> io::Result<Option<(JoinHandle<()>, Arc<TcpStream>)>> {
         client.set_nonblocking(false)?;
         client.set_nodelay(true)?;
         client.set_write_timeout(Some(ctx.config.io_timeout))?;
-        if open.load(Ordering::SeqCst) >= ctx.config.max_connections {
+        if open >= ctx.config.max_connections {
             if self.over_cap.fetch_add(1, Ordering::SeqCst) < OVER_CAP {
                 let (ctx, over_cap) = (ctx.clone(), self.over_cap.clone());
                 thread::spawn(move || {
                     answer_over_cap(&ctx, client);
                     over_cap.fetch_sub(1, Ordering::SeqCst);
                 });
-                return Ok(());
+                return Ok(None);
             }
             self.over_cap.fetch_sub(1, Ordering::SeqCst);
             let mut client = client;
             client.set_write_timeout(Some(Duration::from_secs(1)))?;
             let message = "the server has as many connections as it takes: try again shortly";
-            return client.write_all(&error_response(ctx, 503, message));
+            client.write_all(&error_response(ctx, 503, message))?;
+            return Ok(None);
         }
         // One descriptor per side, shared by the threads that use it: a
         // connection costs four in all, with tiny_http's.
         let client = Arc::new(client);
         let handle = client.clone();
         let upstream = Arc::new(UnixStream::connect(&self.inner)?);
-        open.fetch_add(1, Ordering::SeqCst);
-        let (ctx, open) = (ctx.clone(), open.clone());
+        let ctx = ctx.clone();
         let thread = thread::Builder::new()
             .name("vtts-http-conn".to_string())
-            .spawn(move || {
-                serve(&ctx, client, upstream);
-                open.fetch_sub(1, Ordering::SeqCst);
-            })?;
-        threads.push((thread, handle));
-        Ok(())
+            .spawn(move || serve(&ctx, client, upstream))?;
+        Ok(Some((thread, handle)))
     }
 }
 

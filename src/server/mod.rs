@@ -15,7 +15,7 @@ pub mod wyoming;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -160,13 +160,10 @@ pub struct Context {
     pub listen_addr: String,
     /// Sentences synthesised since start, reported by /health.
     pub sentences: AtomicU64,
-    /// Set on SIGINT or SIGTERM: finish what is in flight, start nothing new.
-    pub stopping: Arc<AtomicBool>,
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
 pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
-    let stopping = Arc::new(AtomicBool::new(false));
     let budget = raise_open_files_limit();
     if config.max_connections > budget {
         eprintln!(
@@ -199,7 +196,6 @@ pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
         cache: AudioCache::open(&config.audio_dir, config.cache_max_bytes)?,
         listen_addr: listen_addr.clone(),
         sentences: AtomicU64::new(0),
-        stopping: stopping.clone(),
         config,
     });
     let mut places: Vec<String> = http
@@ -238,7 +234,6 @@ pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
             while !crate::signals::received() {
                 thread::sleep(Duration::from_millis(100));
             }
-            stopping.store(true, Ordering::SeqCst);
         }
     }
 
@@ -298,6 +293,50 @@ fn listen_http(config: &ServerConfig) -> Result<(Server, String, door::Door)> {
     Ok((server, listen_addr, door))
 }
 
+/// The one accepting loop of every listener (HTTP's front door, Wyoming's),
+/// until SIGINT or SIGTERM. `accept` takes the next connection from the
+/// non-blocking `socket` (`WouldBlock` when none waits, and the loop then
+/// waits on the socket); `start` serves it, told how many are open, and
+/// returns its thread and a handle to it, or nothing when it turned the
+/// connection away. An accept error (out of descriptors, say) is logged and
+/// retried: the listener lives on. At the stop, `end_reading` ends each open
+/// connection's reading, and every thread is waited for.
+pub fn accept_connections<C, H>(
+    what: &str,
+    socket: &impl std::os::fd::AsRawFd,
+    mut accept: impl FnMut() -> std::io::Result<C>,
+    mut start: impl FnMut(C, usize) -> std::io::Result<Option<(thread::JoinHandle<()>, H)>>,
+    end_reading: impl Fn(&H),
+) {
+    let mut open: Vec<(thread::JoinHandle<()>, H)> = Vec::new();
+    while !crate::signals::received() {
+        let connection = match accept() {
+            Ok(connection) => connection,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                wait_readable(socket, Duration::from_millis(100));
+                continue;
+            }
+            Err(e) => {
+                eprintln!("vtts: error accepting a {what} connection: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        open.retain(|(thread, _)| !thread.is_finished());
+        match start(connection, open.len()) {
+            Ok(Some(started)) => open.push(started),
+            Ok(None) => {}
+            Err(e) => eprintln!("vtts: cannot serve a {what} connection: {e}"),
+        }
+    }
+    for (_, handle) in &open {
+        end_reading(handle);
+    }
+    for (thread, _) in open {
+        let _ = thread.join();
+    }
+}
+
 /// Waits until `socket` can be read (a connection accepted) or `timeout`
 /// has passed, so that an accepting loop both answers at once and sees a stop.
 pub fn wait_readable(socket: &impl std::os::fd::AsRawFd, timeout: Duration) {
@@ -312,11 +351,7 @@ pub fn wait_readable(socket: &impl std::os::fd::AsRawFd, timeout: Duration) {
 
 /// Hands each HTTP request to its pool until the server stops.
 fn accept_http(ctx: &Arc<Context>, server: &Server, synth: &Pool, light: &Pool) {
-    loop {
-        if crate::signals::received() {
-            ctx.stopping.store(true, Ordering::SeqCst);
-            return;
-        }
+    while !crate::signals::received() {
         let request = match server.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(request)) => request,
             Ok(None) => continue,

@@ -17,7 +17,6 @@ use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -177,6 +176,15 @@ enum Socket {
     Unix(UnixListener),
 }
 
+impl std::os::fd::AsRawFd for Socket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        match self {
+            Socket::Tcp(l) => l.as_raw_fd(),
+            Socket::Unix(l) => l.as_raw_fd(),
+        }
+    }
+}
+
 impl Listener {
     /// Binds `address`. A Unix socket file left by a server that is gone is
     /// replaced; one that a live server answers on, or any other file, is not.
@@ -250,53 +258,30 @@ impl Listener {
             eprintln!("vtts: {}: {e}", self.address);
             return;
         }
-        let mut open: Vec<(JoinHandle<()>, Conn)> = Vec::new();
-        while !ctx.stopping.load(Ordering::SeqCst) {
-            let accepted = match &self.socket {
+        super::accept_connections(
+            "Wyoming",
+            &self.socket,
+            || match &self.socket {
                 Socket::Tcp(l) => l.accept().map(|(s, _)| Conn::Tcp(s)),
                 Socket::Unix(l) => l.accept().map(|(s, _)| Conn::Unix(s)),
-            };
-            let conn = match accepted {
-                Ok(conn) => conn,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    match &self.socket {
-                        Socket::Tcp(l) => super::wait_readable(l, Duration::from_millis(100)),
-                        Socket::Unix(l) => super::wait_readable(l, Duration::from_millis(100)),
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    // Out of file descriptors, say: wait, and try again.
-                    eprintln!("vtts: error accepting a Wyoming connection: {e}");
-                    thread::sleep(Duration::from_millis(100));
-                    continue;
-                }
-            };
-            open.retain(|(thread, _)| !thread.is_finished());
-            if let Err(e) = start(ctx, pool, conn, &mut open) {
-                eprintln!("vtts: cannot serve a Wyoming connection: {e}");
-            }
-        }
-        // No new events on open connections: each ends after what it is doing.
-        for (_, conn) in &open {
-            conn.shutdown(Shutdown::Read);
-        }
-        for (thread, _) in open {
-            let _ = thread.join();
-        }
+            },
+            |conn, open| start(ctx, pool, conn, open),
+            // No new events on open connections: each ends after what it is doing.
+            |conn: &Conn| conn.shutdown(Shutdown::Read),
+        );
         if let Address::Unix(path) = &self.address {
             let _ = std::fs::remove_file(path);
         }
     }
 }
 
-/// Starts a connection's thread, or turns it away when too many are open.
+/// Starts a connection's thread, or turns it away when `open` are all it may have.
 fn start(
     ctx: &Arc<Context>,
     pool: &Pool,
     conn: Conn,
-    open: &mut Vec<(JoinHandle<()>, Conn)>,
-) -> io::Result<()> {
+    open: usize,
+) -> io::Result<Option<(JoinHandle<()>, Conn)>> {
     if let Conn::Tcp(s) = &conn {
         s.set_nonblocking(false)?;
         s.set_nodelay(true)?;
@@ -306,23 +291,19 @@ fn start(
     }
     conn.set_timeouts(ctx.config.io_timeout)?;
     let events = Events(Arc::new(Mutex::new(conn.try_clone()?)));
-    if open.len() >= ctx.config.wyoming_connections {
+    if open >= ctx.config.wyoming_connections {
         events.error(&ApiError::new(
             503,
-            format!(
-                "the server has {} connections open: try again shortly",
-                open.len()
-            ),
+            format!("the server has {open} connections open: try again shortly"),
         ));
-        return Ok(());
+        return Ok(None);
     }
     let handle = conn.try_clone()?;
     let (ctx, pool) = (ctx.clone(), pool.clone());
     let thread = thread::Builder::new()
         .name("vtts-wyoming-conn".to_string())
         .spawn(move || Connection::new(Speaker { ctx, pool, events }).serve(conn))?;
-    open.push((thread, handle));
-    Ok(())
+    Ok(Some((thread, handle)))
 }
 
 /// What synthesis on a connection needs; cloned into a stream's speaking thread.
