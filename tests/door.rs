@@ -376,3 +376,57 @@ fn a_soak_of_hostile_and_normal_clients_leaves_health_answering() {
     assert!(peak_mb < RSS_BOUND_MB, "peak RSS {peak_mb} MB");
     healthy(&server);
 }
+
+/// A `/tts` whose client leaves stops before its next sentence, whether it
+/// was running or still waiting for the only worker, and leaves no file.
+#[test]
+fn a_synthesis_stops_when_its_client_has_gone() {
+    let server = Server::start(&["--workers", "1", "--max-chars", "20000"]);
+    let sentences = 1000;
+    let request = |text: &str| {
+        let body = serde_json::json!({ "text": text.repeat(sentences) }).to_string();
+        format!(
+            "POST /tts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let made = || {
+        server.get("/health").json()["sentences_synthesised"]
+            .as_u64()
+            .unwrap()
+    };
+    let mut running = server.connect();
+    running
+        .write_all(request("Xin chào bạn. ").as_bytes())
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while made() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Queued behind it, and gone before the worker is free.
+    let mut queued = server.connect();
+    queued.write_all(request("Chào em. ").as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(queued);
+    drop(running);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let log = loop {
+        let log = server.log.lock().unwrap().clone();
+        if log.matches("POST /tts ").count() >= 2 || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(log.matches("POST /tts 499").count(), 2, "{log}");
+    let made = made();
+    assert!(
+        made < sentences as u64 / 2,
+        "{made} of {} sentences made",
+        2 * sentences
+    );
+    let left: Vec<_> = std::fs::read_dir(&server.audio_dir)
+        .map(|dir| dir.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    healthy(&server);
+}

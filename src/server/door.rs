@@ -15,13 +15,19 @@
 //! - A body larger than a request may be is 413 before it is read.
 //! - Responses flow back through a copier with a send timeout: a client that
 //!   stops reading frees the worker writing to it after `--io-timeout`.
+//! - Each request passed on carries [`CLIENT_HEADER`], the number of its
+//!   connection in [`Clients`]: a synthesis stops before its next sentence
+//!   once its client has gone. TCP cannot tell a client that closed only its
+//!   sending side from one that left, so, as nginx does, the end of a
+//!   client's input while an answer is pending counts as leaving.
 
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -40,6 +46,43 @@ const OVER_CAP: usize = 16;
 
 /// The longest chunk-size line of a chunked body.
 const MAX_CHUNK_LINE: usize = 1024;
+
+/// The header the door adds to every request it passes on, after removing
+/// any the client sent: the number of the request's connection.
+pub const CLIENT_HEADER: &str = "X-Vtts-Client";
+
+/// The clients of the open connections, by number: whether each has gone.
+#[derive(Default)]
+pub struct Clients {
+    last: AtomicU64,
+    gone: Mutex<HashMap<u64, Arc<AtomicBool>>>,
+}
+
+impl Clients {
+    fn enter(&self) -> (u64, Arc<AtomicBool>) {
+        let id = self.last.fetch_add(1, Ordering::Relaxed) + 1;
+        let flag = Arc::new(AtomicBool::new(false));
+        self.lock().insert(id, flag.clone());
+        (id, flag)
+    }
+
+    fn leave(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    /// The flag that is set once the client of `request` has gone. A request
+    /// the door did not number (none, in a running server) is never cancelled.
+    pub fn gone(&self, request: &tiny_http::Request) -> Arc<AtomicBool> {
+        super::http::request_header(request, CLIENT_HEADER)
+            .and_then(|id| id.parse().ok())
+            .and_then(|id: u64| self.lock().get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<AtomicBool>>> {
+        self.gone.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// The public listener, and the private socket tiny_http listens on.
 pub struct Door {
@@ -137,7 +180,11 @@ impl Door {
         let ctx = ctx.clone();
         let thread = thread::Builder::new()
             .name("vtts-http-conn".to_string())
-            .spawn(move || serve(&ctx, client, upstream))?;
+            .spawn(move || {
+                let (id, gone) = ctx.clients.enter();
+                serve(&ctx, client, upstream, id, &gone);
+                ctx.clients.leave(id);
+            })?;
         Ok(Some((thread, handle)))
     }
 }
@@ -228,9 +275,15 @@ fn refuse(status: u16, message: impl Into<String>) -> Refusal {
     }
 }
 
-/// One client connection: requests in, checked, to tiny_http; its answers
-/// back through a copier thread.
-fn serve(ctx: &Context, client: Arc<TcpStream>, upstream: Arc<UnixStream>) {
+/// One client connection, number `id`: requests in, checked, to tiny_http;
+/// its answers back through a copier thread.
+fn serve(
+    ctx: &Context,
+    client: Arc<TcpStream>,
+    upstream: Arc<UnixStream>,
+    id: u64,
+    gone: &AtomicBool,
+) {
     let copier = {
         let (from, to) = (upstream.clone(), client.clone());
         thread::spawn(move || copy_back(&from, &to))
@@ -239,15 +292,36 @@ fn serve(ctx: &Context, client: Arc<TcpStream>, upstream: Arc<UnixStream>) {
         stream: client,
         buffer: Vec::new(),
     };
-    let refusal = relay(ctx, &mut incoming, &upstream).err().flatten();
+    let refusal = relay(ctx, &mut incoming, &upstream, id).err().flatten();
     // tiny_http answers what it was given, then closes its side.
     let _ = upstream.shutdown(Shutdown::Write);
+    watch(&incoming.stream, gone);
     let _ = copier.join();
     if let Some(refusal) = refusal {
         let _ =
             (&*incoming.stream).write_all(&error_response(ctx, refusal.status, &refusal.message));
     }
     let _ = incoming.stream.shutdown(Shutdown::Both);
+}
+
+/// Reads, and ignores, what the client still sends until the copier has
+/// passed on every answer (it then ends this reading): the end of the
+/// client's input before that means it has gone, unless the server is
+/// stopping, when the work in flight is finished.
+fn watch(client: &TcpStream, gone: &AtomicBool) {
+    let _ = client.set_read_timeout(None);
+    let mut scrap = [0u8; 4096];
+    loop {
+        match (&*client).read(&mut scrap) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    if !crate::signals::received() {
+        gone.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Copies tiny_http's answers to the client. A client that stops reading
@@ -276,6 +350,7 @@ fn relay(
     ctx: &Context,
     incoming: &mut Incoming,
     upstream: &UnixStream,
+    id: u64,
 ) -> Result<(), Option<Refusal>> {
     let io = |_| None;
     loop {
@@ -292,7 +367,7 @@ fn relay(
                 ),
             )));
         }
-        send(upstream, &head).map_err(io)?;
+        send(upstream, &numbered(&head, id)).map_err(io)?;
         match request.chunked {
             true => incoming.chunked_body(ctx, upstream)?,
             false => incoming.copy(request.content_length, ctx.config.io_timeout, upstream)?,
@@ -519,6 +594,26 @@ impl Incoming {
     }
 }
 
+/// `head` with [`CLIENT_HEADER`] set to `id`, in place of any the client
+/// sent. The head is text, as [`Head::parse`] found.
+fn numbered(head: &[u8], id: u64) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::with_capacity(head.len() + 32);
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        if bare.is_empty() {
+            // The head's own line ends, for the new header too.
+            out.push_str(&format!("{CLIENT_HEADER}: {id}{line}{line}"));
+            break;
+        }
+        let name = bare.split(':').next().unwrap_or_default();
+        if !name.eq_ignore_ascii_case(CLIENT_HEADER) {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
+}
+
 /// Writes all of `bytes` to tiny_http's side.
 fn send(mut to: &UnixStream, bytes: &[u8]) -> io::Result<()> {
     to.write_all(bytes)
@@ -598,6 +693,19 @@ mod tests {
         ] {
             assert_eq!(parse(smuggled), Err(400), "{smuggled:?}");
         }
+    }
+
+    #[test]
+    fn a_request_passed_on_names_its_connection_and_only_that() {
+        let head = "GET / HTTP/1.1\r\nHost: x\r\nx-vtts-client: 7\r\nAccept: */*\r\n\r\n";
+        assert_eq!(
+            String::from_utf8(numbered(head.as_bytes(), 42)).unwrap(),
+            "GET / HTTP/1.1\r\nHost: x\r\nAccept: */*\r\nX-Vtts-Client: 42\r\n\r\n"
+        );
+        assert_eq!(
+            String::from_utf8(numbered(b"GET / HTTP/1.0\n\n", 1)).unwrap(),
+            "GET / HTTP/1.0\nX-Vtts-Client: 1\n\n"
+        );
     }
 
     #[test]

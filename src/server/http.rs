@@ -62,8 +62,10 @@ impl From<&vtts_core::Error> for ApiError {
             Error::UnknownVoice { .. } | Error::Offline { .. } => 404,
             // More audio than a request may make, or than its format holds.
             Error::TooLong(_) => 413,
-            Error::Interrupted
-            | Error::InvalidVoice { .. }
+            // A synthesis stopped because its client went away: nobody
+            // reads the answer, and the log says so with nginx's 499.
+            Error::Interrupted => 499,
+            Error::InvalidVoice { .. }
             | Error::Runtime(_)
             | Error::Synthesis(_)
             | Error::Device(_)

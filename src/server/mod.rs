@@ -160,6 +160,8 @@ pub struct Context {
     pub listen_addr: String,
     /// Sentences synthesised since start, reported by /health.
     pub sentences: AtomicU64,
+    /// Whether the client of each HTTP connection is still there.
+    pub clients: door::Clients,
 }
 
 /// Runs the server until SIGINT or SIGTERM, then finishes what is in flight.
@@ -196,6 +198,7 @@ pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
         cache: AudioCache::open(&config.audio_dir, config.cache_max_bytes)?,
         listen_addr: listen_addr.clone(),
         sentences: AtomicU64::new(0),
+        clients: door::Clients::default(),
         config,
     });
     let mut places: Vec<String> = http

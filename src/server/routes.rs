@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde_json::json;
@@ -137,7 +137,7 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         Some(Route::AudioVoices) => Ok(http::json(200, &openai::audio_voices(ctx))),
         Some(Route::Tts) => params(&request, query, body)
             .and_then(|raw| Job::new(raw, ctx))
-            .and_then(|job| tts_file(ctx, &request, &job)),
+            .and_then(|job| tts_file(ctx, &request, &job, &ctx.clients.gone(&request))),
         Some(Route::TtsStream) => {
             match params(&request, query, body).and_then(|raw| Job::new(raw, ctx)) {
                 Ok(job) => {
@@ -318,6 +318,14 @@ pub fn read_body(ctx: &Context, request: &mut Request) -> Result<String, ApiErro
     String::from_utf8(body).map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))
 }
 
+/// The bounds every synthesis over HTTP runs within: at most
+/// `--max-audio-seconds` of audio, and none once its client has `gone`.
+fn bounded<'s>(ctx: &Context, gone: &'s AtomicBool, recorder: Recorder<'s>) -> Recorder<'s> {
+    recorder
+        .limit_seconds(ctx.config.max_audio_seconds)
+        .cancel_on(gone)
+}
+
 /// Counts the sentences synthesised, for /health.
 pub fn count_sentences(ctx: &Context) -> impl FnMut(&vtts_core::AudioChunk) + '_ {
     |chunk| {
@@ -331,6 +339,7 @@ fn tts_file(
     ctx: &Context,
     request: &Request,
     job: &Job,
+    gone: &AtomicBool,
 ) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
     let key = cache::key(job.voice.identity(), &job.fingerprint());
     if ctx.cache.lookup(&key, job.format).is_none() {
@@ -353,8 +362,11 @@ fn tts_file(
             .format
             .sink(Target::File(ctx.cache.path(&key, job.format)), rate)
             .map_err(cannot_write)?;
-        let mut recorder = Recorder::new(sink, job.synthesis.sentence_silence, rate)
-            .limit_seconds(ctx.config.max_audio_seconds);
+        let mut recorder = bounded(
+            ctx,
+            gone,
+            Recorder::new(sink, job.synthesis.sentence_silence, rate),
+        );
         recorder
             .record(
                 job.voice.synthesize(&job.text, job.synthesis),
@@ -455,6 +467,7 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
     };
     let chunks = job.voice.synthesize(&job.text, job.synthesis);
     let silence = job.synthesis.sentence_silence;
+    let gone = ctx.clients.gone(&request);
 
     // HTTP/1.0 has no chunks; its body is ended by closing the connection,
     // which tiny_http does unless the client asked to keep it alive. Those
@@ -471,8 +484,7 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
                 false => Target::Seekable(Box::new(&mut events)),
             };
             let sink = style.format.sink_at(target, voice_rate, style.rate)?;
-            let mut recorder = Recorder::new(sink, silence, voice_rate)
-                .limit_seconds(ctx.config.max_audio_seconds);
+            let mut recorder = bounded(ctx, &gone, Recorder::new(sink, silence, voice_rate));
             recorder.record(chunks, count_sentences(ctx))?;
             let recorded = recorder.finish()?;
             events.done(job, recorded, voice_rate)
@@ -524,8 +536,7 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
                 .format
                 .sink_at(Target::Stream(Box::new(events)), voice_rate, style.rate)
         };
-        let mut recorder =
-            Recorder::lazy(open, silence, voice_rate).limit_seconds(ctx.config.max_audio_seconds);
+        let mut recorder = bounded(ctx, &gone, Recorder::lazy(open, silence, voice_rate));
         recorder
             .record(chunks, count_sentences(ctx))
             .and_then(|()| recorder.finish())
