@@ -137,7 +137,7 @@ pub fn handle(ctx: &Context, request: Request, body: Option<String>) -> Outcome 
         Some(Route::AudioVoices) => Ok(http::json(200, &openai::audio_voices(ctx))),
         Some(Route::Tts) => params(&request, query, body)
             .and_then(|raw| Job::new(raw, ctx))
-            .and_then(|job| tts_file(ctx, &request, &job, &ctx.clients.gone(&request))),
+            .and_then(|job| tts_file(ctx, &request, &job)),
         Some(Route::TtsStream) => {
             match params(&request, query, body).and_then(|raw| Job::new(raw, ctx)) {
                 Ok(job) => {
@@ -339,7 +339,6 @@ fn tts_file(
     ctx: &Context,
     request: &Request,
     job: &Job,
-    gone: &AtomicBool,
 ) -> Result<Response<std::io::Cursor<Vec<u8>>>, ApiError> {
     let key = cache::key(job.voice.identity(), &job.fingerprint());
     if ctx.cache.lookup(&key, job.format).is_none() {
@@ -362,9 +361,10 @@ fn tts_file(
             .format
             .sink(Target::File(ctx.cache.path(&key, job.format)), rate)
             .map_err(cannot_write)?;
+        let gone = ctx.clients.gone(request);
         let mut recorder = bounded(
             ctx,
-            gone,
+            &gone,
             Recorder::new(sink, job.synthesis.sentence_silence, rate),
         );
         recorder
