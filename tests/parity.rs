@@ -21,10 +21,22 @@ fn ids_of(value: &Value) -> Vec<i64> {
 
 #[test]
 fn the_prose_corpus_gets_the_same_ids_as_piper_tts() {
-    let corpus_path = root().join("tests/data/corpus.txt");
-    let corpus = std::fs::read_to_string(&corpus_path).unwrap();
+    same_ids_as_piper("tests/data/corpus.txt", 300);
+}
+
+/// Informal spellings vtts does not rewrite ("dzô", "zô", "ko") are read as
+/// espeak reads them.
+#[test]
+fn informal_spellings_get_the_same_ids_as_piper_tts() {
+    same_ids_as_piper("tests/data/spellings.txt", 10);
+}
+
+/// Every line of `path` (at least `at_least` of them) gives piper-tts's
+/// sentences, phonemes and ids.
+fn same_ids_as_piper(path: &str, at_least: usize) {
+    let corpus = std::fs::read_to_string(root().join(path)).unwrap();
     let lines: Vec<&str> = corpus.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(lines.len() >= 300, "the corpus has {} texts", lines.len());
+    assert!(lines.len() >= at_least, "{path} has {} texts", lines.len());
     let reference = reference("piper_ids.py", &["-"], lines.join("\n").as_bytes());
     let reference: Vec<Value> = reference
         .lines()

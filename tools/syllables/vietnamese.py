@@ -70,8 +70,8 @@ def onset_rhyme_pairs():
                 continue  # k + medial is spelled qu; gh/ngh never glide
             if onset == "c" and front:
                 continue
-            if onset in ("k", "gh", "ngh") and not front:
-                continue
+            if onset in ("gh", "ngh") and not front:
+                continue  # "ko" (informal không) is k + o, as espeak reads it
             if onset in ("g", "ng") and front:
                 continue
             if onset == "gi":

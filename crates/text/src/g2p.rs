@@ -322,8 +322,10 @@ fn spell_rhyme(onset: &str, rhyme: &'static str, medial: bool) -> Option<String>
         _ if rhyme.starts_with("yê") && !onset.is_empty() => false,
         "" => !rhyme.starts_with("iê"),
         // Before front vowels /k ɣ ŋ/ are written k, gh, ngh; k + medial is qu.
+        // k also stands before other vowels in informal writing ("ko").
         "c" | "g" | "ng" => !front && (onset != "c" || !medial),
-        "k" | "gh" | "ngh" => front,
+        "k" => !medial,
+        "gh" | "ngh" => front,
         "gi" => !medial && !matches!(rhyme, "y" | "ia" | "iu"),
         _ => true,
     };
@@ -641,7 +643,7 @@ mod tests {
             "",
             "hello",
             "abc",
-            "ka",
+            "koa",
             "ge",
             "ghe1",
             "hóan",
