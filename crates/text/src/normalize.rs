@@ -196,6 +196,11 @@ struct Ctx {
     /// The previous token is a capitalised foreign name, which a Roman
     /// numeral may follow ("Louis XIV", "Elizabeth II").
     after_name: bool,
+    /// The token before or after is a Vietnamese word in capitals, as in a
+    /// headline ("AI LÀ TRIỆU PHÚ"), where "AI" is the word ai.
+    among_capitals: bool,
+    /// The previous token is a Vietnamese word in capitals.
+    after_capitals: bool,
 }
 
 impl Ctx {
@@ -207,6 +212,8 @@ impl Ctx {
             prev2: String::new(),
             after_number: false,
             after_name: false,
+            among_capitals: false,
+            after_capitals: false,
         }
     }
 
@@ -224,6 +231,11 @@ impl Ctx {
         self.is(Context::Date) || self.prev2 == "thứ"
     }
 
+    /// The previous token ends a weekday: "T2", "CN", "thứ 2".
+    fn after_weekday(&self) -> bool {
+        is_weekday(&self.prev) || self.prev2 == "thứ" && self.after_number
+    }
+
     /// Moves past `token`.
     fn advance(&mut self, token: &Token) {
         let lower = token.core.to_lowercase();
@@ -239,6 +251,7 @@ impl Ctx {
             && chars.next().is_some_and(char::is_uppercase)
             && chars.all(char::is_lowercase)
             && !words::is_syllable(token.core);
+        self.after_capitals = is_capital_word(token.core);
         if ends_sentence {
             self.prev.clear();
             self.prev2.clear();
@@ -246,6 +259,20 @@ impl Ctx {
             self.prev2 = std::mem::replace(&mut self.prev, lower);
         }
         self.pair = format!("{} {}", self.prev2, self.prev);
+    }
+}
+
+/// A Vietnamese word written in capitals: "LÀ", "TRIỆU".
+fn is_capital_word(core: &str) -> bool {
+    core.chars().count() >= 2 && core.chars().all(char::is_uppercase) && words::is_syllable(core)
+}
+
+/// A lower-case word that names or starts a weekday: "thứ", "chủ", "cn",
+/// "t2" to "t7".
+fn is_weekday(lower: &str) -> bool {
+    match lower.as_bytes() {
+        [b't', b'2'..=b'7'] => true,
+        _ => matches!(lower, "thứ" | "chủ" | "cn"),
     }
 }
 
@@ -300,7 +327,11 @@ fn rewrites(text: &str, dialect: Dialect) -> Vec<Rewrite> {
                 let suffix = tokens[i + count - 1].suffix;
                 (count, Some((words, suffix)))
             }
-            None => (1, read_token(token, tokens.get(i + 1), &ctx)),
+            None => {
+                ctx.among_capitals = ctx.after_capitals
+                    || tokens.get(i + 1).is_some_and(|t| is_capital_word(t.core));
+                (1, read_token(token, &tokens[i + 1..], &ctx))
+            }
         };
         let last = &tokens[i + count - 1];
         if let Some((words, suffix)) = spoken {
@@ -315,22 +346,38 @@ fn rewrites(text: &str, dialect: Dialect) -> Vec<Rewrite> {
     rewrites
 }
 
+/// How many tokens after a sign between numbers are searched for the "="
+/// that makes it an equation ("5 - 3 = 2").
+const EQUATION_LOOKAHEAD: usize = 3;
+
 /// A token's words and the suffix to write after them: the token's own,
-/// less an abbreviation's period ("TP. Vinh").
-fn read_token<'a>(token: &Token<'a>, next: Option<&Token>, ctx: &Ctx) -> Option<(String, &'a str)> {
+/// less an abbreviation's period ("TP. Vinh"). `rest` is the tokens after it.
+fn read_token<'a>(token: &Token<'a>, rest: &[Token], ctx: &Ctx) -> Option<(String, &'a str)> {
     let core = token.core;
     if core.is_empty() {
         return None;
     }
-    let next_on_line = next.filter(|n| !n.on_new_line());
-    // "10 - 15": a dash between two numbers.
+    let next_on_line = rest.first().filter(|n| !n.on_new_line());
+    let number_next = next_on_line
+        .is_some_and(|n| n.prefix.is_empty() && n.core.starts_with(|c: char| c.is_ascii_digit()));
+    // "3 x 4", "5 - 3 = 2", "10 / 2 = 5": a sign between two numbers.
+    if token.suffix.is_empty() && ctx.after_number && number_next {
+        let in_equation = rest
+            .iter()
+            .take(EQUATION_LOOKAHEAD)
+            .take_while(|t| !t.on_new_line())
+            .any(|t| t.core.starts_with('='));
+        if let Some(sign) = read::operator(core, in_equation) {
+            return Some((sign.to_owned(), ""));
+        }
+    }
+    // "10 - 15": a dash between two numbers; "T2 - T6", "Thứ 2 – Thứ 6"
+    // between two weekdays.
+    let weekday_next = next_on_line.is_some_and(|n| is_weekday(&n.core.to_lowercase()));
     if matches!(core, "-" | "–" | "—")
         && token.suffix.is_empty()
-        && ctx.after_number
-        && !ctx.is(Context::Score)
-        && next_on_line.is_some_and(|n| {
-            n.prefix.is_empty() && n.core.starts_with(|c: char| c.is_ascii_digit())
-        })
+        && (ctx.after_number && !ctx.is(Context::Score) && number_next
+            || ctx.after_weekday() && weekday_next)
     {
         return Some(("đến".to_owned(), ""));
     }
@@ -356,16 +403,20 @@ fn read_token<'a>(token: &Token<'a>, next: Option<&Token>, ctx: &Ctx) -> Option<
 /// which bounds the work per token.
 const MAX_GROUPS: usize = 6;
 
-/// Numbers written in groups with spaces: "1 000 000" (thousands) or
-/// "0912 345 678" (a phone number, read digit by digit). Returns how many
-/// tokens the number takes and its words.
+/// Numbers written in groups with spaces: "1 000 000" (thousands) or a
+/// phone number, read digit by digit: "0912 345 678", "+84 912 345 678",
+/// "1900 1234". Returns how many tokens the number takes and its words.
 fn digit_groups(tokens: &[Token], ctx: &Ctx) -> Option<(usize, String)> {
     let first = tokens.first()?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !first.suffix.is_empty() || !digits(first.core) {
+    let (plus, lead) = match first.core.strip_prefix('+') {
+        Some(code) => (true, code),
+        None => (false, first.core),
+    };
+    if !first.suffix.is_empty() || !digits(lead) {
         return None;
     }
-    let mut groups = vec![first.core];
+    let mut groups = vec![lead];
     for token in tokens.iter().skip(1).take(MAX_GROUPS) {
         let single_space = matches!(token.gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}");
         if !single_space || !token.prefix.is_empty() || !digits(token.core) {
@@ -376,19 +427,32 @@ fn digit_groups(tokens: &[Token], ctx: &Ctx) -> Option<(usize, String)> {
             break;
         }
     }
-    let lead = first.core;
-    if ctx.is(Context::Phone) {
-        let rest = groups[1..]
+    let phone_groups = |sizes: std::ops::RangeInclusive<usize>| {
+        groups[1..]
             .iter()
-            .take_while(|g| (2..=5).contains(&g.len()))
-            .count();
+            .take_while(|g| sizes.contains(&g.len()))
+            .count()
+    };
+    if plus {
+        // "+84 912 345 678", "+84 28 3829 5555": a country code, then groups.
+        let rest = phone_groups(2..=4);
+        let total: usize = groups[..=rest].iter().map(|g| g.len()).sum();
+        let valid = rest > 0 && lead.len() <= 3 && (9..=15).contains(&total);
+        return valid.then(|| (rest + 1, format!("cộng {}", read::phone(&groups[..=rest]))));
+    }
+    // "1900 1234", "1800 123 456".
+    if let Some(rest) = (1..groups.len().min(3))
+        .rev()
+        .find(|&rest| read::is_hotline(&groups[..=rest]))
+    {
+        return Some((rest + 1, read::phone(&groups[..=rest])));
+    }
+    if ctx.is(Context::Phone) {
+        let rest = phone_groups(2..=5);
         return (rest > 0).then(|| (rest + 1, read::phone(&groups[..=rest])));
     }
     if lead.starts_with('0') && (3..=4).contains(&lead.len()) {
-        let rest = groups[1..]
-            .iter()
-            .take_while(|g| (2..=4).contains(&g.len()))
-            .count();
+        let rest = phone_groups(2..=4);
         let total: usize = groups[..=rest].iter().map(|g| g.len()).sum();
         if rest > 0 && (9..=12).contains(&total) {
             return Some((rest + 1, read::phone(&groups[..=rest])));
@@ -518,6 +582,10 @@ mod tests {
             .chain(t.loanwords.values().copied())
             .chain(t.symbols.values().copied())
             .chain(t.web_symbols.values().copied())
+            .chain(t.acronyms.values().filter_map(|a| match a {
+                tables::Acronym::Word(reading) => Some(*reading),
+                tables::Acronym::Spelled => None,
+            }))
             .chain(crate::data::letter_names().map(|(_, name)| name));
         let bad: Vec<&str> = readings.filter(|r| !is_reading(r)).collect();
         assert!(bad.is_empty(), "readings with non-syllables: {bad:?}");
@@ -639,6 +707,13 @@ mod tests {
             "1 000".repeat(100_000),
             "XXI ".repeat(100_000),
             "thế kỷ XXI ".repeat(50_000),
+            "ông/".repeat(300_000),
+            "T2-".repeat(300_000),
+            "1 x ".repeat(100_000),
+            "5 - 3 = ".repeat(100_000),
+            "+84 912 ".repeat(100_000),
+            "1900 ".repeat(100_000),
+            "quý 3/2024 ".repeat(50_000),
         ] {
             let out = normalize(&text);
             assert!(!out.is_empty());

@@ -212,7 +212,7 @@ impl<'a> Date<'a> {
 }
 
 /// A month's number as said after "tháng": April is tháng tư.
-fn month_name(month: u32, dialect: Dialect) -> String {
+pub(super) fn month_name(month: u32, dialect: Dialect) -> String {
     if month == 4 {
         "tư".to_owned()
     } else {

@@ -16,7 +16,7 @@ pub(super) fn core(core: &str, ctx: &Ctx) -> Option<String> {
     if web::is_email(core) || web::is_url(core) {
         return Some(web::read(core));
     }
-    if let Some(reading) = per_unit(core, ctx) {
+    if let Some(reading) = per_unit(core, ctx).or_else(|| word_slash(core, ctx)) {
         return Some(reading);
     }
     if core.bytes().any(|b| b.is_ascii_digit()) {
@@ -139,6 +139,58 @@ fn per_unit(core: &str, ctx: &Ctx) -> Option<String> {
         return None;
     }
     Some(format!("{} một {right}", ctx.dialect.adapt(unit.reading)))
+}
+
+/// Two words joined by "/": "per" after something counted ("triệu/tháng",
+/// "đồng/lượng" after a number, "người/ngày"; the words after the slash are
+/// the `per` kind of `contexts.tsv`), else "or" between two Vietnamese
+/// words ("ông/bà" ông hoặc bà); words with readings of their own are read
+/// side by side ("HIV/AIDS"). Other words stay as they are.
+fn word_slash(core: &str, ctx: &Ctx) -> Option<String> {
+    let parts: Vec<&str> = core.split('/').collect();
+    let is_word = |s: &str| !s.is_empty() && s.chars().all(char::is_alphabetic);
+    let [left, rest @ ..] = &parts[..] else {
+        return None;
+    };
+    let listed = TABLES.units.contains_key(core) || TABLES.abbreviations.contains_key(core);
+    if listed || rest.is_empty() || !parts.iter().all(|p| is_word(p)) {
+        return None;
+    }
+    let per = |w: &str| TABLES.is(Context::Per, &w.to_lowercase());
+    let counted = ctx.after_number || per(left) || TABLES.units.contains_key(left);
+    // "300 nghìn/người/đêm" ba trăm nghìn một người một đêm.
+    if counted && rest.iter().all(|w| per(w)) {
+        let left = words::read_word(left, ctx).unwrap_or_else(|| (*left).to_owned());
+        return Some(format!("{left} một {}", rest.join(" một ")));
+    }
+    // "HIV/AIDS": acronyms side by side.
+    let read: Vec<Option<String>> = parts
+        .iter()
+        .map(|p| words::read_word(p, &ctx.neutral()))
+        .collect();
+    if read.iter().any(Option::is_some) {
+        let read: Vec<String> = read
+            .into_iter()
+            .zip(&parts)
+            .map(|(reading, part)| reading.unwrap_or_else(|| (*part).to_owned()))
+            .collect();
+        return Some(read.join(" "));
+    }
+    let [left, right] = parts[..] else {
+        return None;
+    };
+    let (lower_left, lower_right) = (left.to_lowercase(), right.to_lowercase());
+    // "và/hoặc" stays: the segmenter reads the slash as a word break, so
+    // it is said và hoặc, as piper-tts says it.
+    let is_conjunction = |w: &str| matches!(w, "và" | "hoặc");
+    if !words::is_syllable(left)
+        || !words::is_syllable(right)
+        || is_conjunction(&lower_left)
+        || is_conjunction(&lower_right)
+    {
+        return None;
+    }
+    Some(format!("{left} hoặc {right}"))
 }
 
 /// "Q.1", "P.Bến Nghé", "TP.Vinh": an abbreviation that takes what it names
@@ -269,7 +321,11 @@ fn numeric(core: &str, ctx: &Ctx) -> String {
 /// Numbers, words and symbols read as the forms they make, falling back to
 /// each in turn.
 fn read_atoms(atoms: &[Atom], ctx: &Ctx) -> String {
+    if atoms.iter().any(|a| a.kind == Kind::Sym('=')) {
+        return equation(atoms, ctx);
+    }
     signed(atoms, ctx)
+        .or_else(|| weekdays(atoms))
         .or_else(|| currency_first(atoms, ctx))
         .or_else(|| dashed(atoms, ctx))
         .or_else(|| per_unit_measure(atoms, ctx))
@@ -291,13 +347,54 @@ fn signed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
         Kind::Sym(c) => TABLES.symbols.get(&c).copied()?,
         _ => return None,
     };
-    let rest = match rest {
-        [phone] if sign.kind == Kind::Sym('+') && phone.text.len() >= 8 => {
-            numbers::digits(phone.text)
-        }
-        _ => read_atoms(rest, ctx),
+    let rest = match international_phone(sign, rest) {
+        Some(groups) => phone(&groups),
+        None => read_atoms(rest, ctx),
     };
     Some(format!("{lead} {rest}"))
+}
+
+/// "+84.912.345.678", "+84-912-345-678", "+84912345678": the digit groups
+/// of an international number after its "+".
+fn international_phone<'a>(sign: &Atom, rest: &[Atom<'a>]) -> Option<Vec<&'a str>> {
+    if sign.kind != Kind::Sym('+') {
+        return None;
+    }
+    let mut groups = Vec::new();
+    for (i, atom) in rest.iter().enumerate() {
+        match atom.kind {
+            Kind::Num if i % 2 == 0 => groups.extend(atom.text.split(['.', ','])),
+            _ if i % 2 == 1 && is_dash(atom) => {}
+            _ => return None,
+        }
+    }
+    let total: usize = groups.iter().map(|g| g.len()).sum();
+    let valid = groups.iter().all(|g| plain_digits(g))
+        && (groups.len() == 1 || groups[0].len() <= 3)
+        && (8..=15).contains(&total);
+    valid.then_some(groups)
+}
+
+/// A weekday written short: "T2" to "T7" thứ hai to thứ bảy, "CN" chủ
+/// nhật.
+fn weekday(atoms: &[Atom]) -> Option<String> {
+    match atoms {
+        [t, n] if t.text == "T" && n.kind == Kind::Num => match numbers::small(n.text) {
+            Some(day @ 2..=7) if !n.text.starts_with('0') => Some(format!(
+                "thứ {}",
+                numbers::ordinal(&day.to_string(), Default::default())
+            )),
+            _ => None,
+        },
+        [cn] if cn.text == "CN" => Some("chủ nhật".to_owned()),
+        _ => None,
+    }
+}
+
+/// "T2", and ranges of weekdays: "T2-T6" thứ hai đến thứ sáu, "T2–CN".
+fn weekdays(atoms: &[Atom]) -> Option<String> {
+    let days: Vec<String> = atoms.split(is_dash).map(weekday).collect::<Option<_>>()?;
+    (days.len() <= 2).then(|| days.join(" đến "))
 }
 
 /// A currency sign before its amount: "$5" năm đô la.
@@ -347,8 +444,37 @@ fn by_shape(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
         ([Num, Sym('/'), Num], [a, _, b]) if plain_digits(a) && plain_digits(b) => {
             Some(slash(a, b, ctx, false))
         }
+        ([Num, Sym('/'), Num, Sym('/'), Num], [a, _, b, _, c]) if ctx.is(Context::Address) => {
+            let read: Vec<String> = [a, b, c]
+                .iter()
+                .map(|n| number(n, &ctx.neutral()))
+                .collect();
+            Some(read.join(" trên "))
+        }
         ([Num, Sym('/'), Num, Sym('/'), Num], [d, _, m, _, y]) => {
             Date::new(Some(d), m, Some(y)).map(|date| date.read(&ctx.prev, dialect))
+        }
+        // "quý I/2024"
+        ([Word, Sym('/'), Num], [r, _, y]) if ctx.is(Context::Period) && y.len() == 4 => {
+            let value = words::roman(r)?;
+            let (value, y) = (
+                numbers::integer(&value.to_string(), dialect),
+                numbers::integer(y, dialect),
+            );
+            Some(format!("{value} năm {y}"))
+        }
+        // "Q3/2024" quý ba năm..., "T4/2025" tháng tư năm...
+        ([Word, Num, Sym('/'), Num], [letter @ ("Q" | "T"), n, _, y]) if y.len() == 4 => {
+            let value = numbers::small(n)?;
+            let year = numbers::integer(y, dialect);
+            match (*letter, value) {
+                ("Q", 1..=4) => Some(format!("quý {} năm {year}", numbers::integer(n, dialect))),
+                ("T", 1..=12) => Some(format!(
+                    "tháng {} năm {year}",
+                    numbers::month_name(value, dialect)
+                )),
+                _ => None,
+            }
         }
         ([Num, Sym(':'), Num], [h, _, m]) if plain_digits(h) && plain_digits(m) => {
             Some(colon(h, m, ctx))
@@ -391,13 +517,41 @@ fn by_shape(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
 }
 
 /// Reads atoms one by one: the fallback for forms like "U23", "H5N1",
-/// "MP3", "COVID-19", "1+1=2".
+/// "MP3", "COVID-19"; "x" and "*" between numbers are nhân ("3x4").
 fn each(atoms: &[Atom], ctx: &Ctx) -> String {
+    read_each(atoms, ctx, false)
+}
+
+/// A form with "=": "1+1=2", "5-3=2" năm trừ ba bằng hai, "10/2=5" mười
+/// chia hai bằng năm, "3x4=12".
+fn equation(atoms: &[Atom], ctx: &Ctx) -> String {
+    read_each(atoms, ctx, true)
+}
+
+/// The sign between two numbers of a sum, if `c` is one: in an equation
+/// "-", "/" and ":" too.
+pub(super) fn operator(c: &str, in_equation: bool) -> Option<&'static str> {
+    match c {
+        "x" | "X" | "×" | "*" => Some("nhân"),
+        "^" => Some("mũ"),
+        "-" | "−" | "–" if in_equation => Some("trừ"),
+        "/" | ":" | "÷" if in_equation => Some("chia"),
+        _ => None,
+    }
+}
+
+fn read_each(atoms: &[Atom], ctx: &Ctx, in_equation: bool) -> String {
     let mut out = Words::default();
     let neutral = ctx.neutral();
     let mut after_number = false;
     for (i, atom) in atoms.iter().enumerate() {
         let ctx = if i == 0 { ctx } else { &neutral };
+        let between_numbers = after_number && atoms.get(i + 1).is_some_and(|a| a.kind == Kind::Num);
+        if between_numbers && let Some(sign) = operator(atom.text, in_equation) {
+            out.push(sign);
+            after_number = false;
+            continue;
+        }
         match atom.kind {
             Kind::Num => out.push(&number(atom.text, ctx)),
             Kind::Word => match words::unit(atom.text, after_number, ctx) {
@@ -467,7 +621,7 @@ fn dashed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
             }
         }
         let total: usize = numbers.iter().map(|n| n.len()).sum();
-        if numbers[0].starts_with('0') && total >= 8 {
+        if numbers[0].starts_with('0') && total >= 8 || is_hotline(numbers) {
             return Some(phone(numbers));
         }
     }
@@ -508,6 +662,12 @@ fn dashed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
     Some(format!("{left_reading} đến {right_reading}"))
 }
 
+/// A hotline of 8 or 10 digits starting 1800 or 1900, in its groups.
+pub(super) fn is_hotline(groups: &[&str]) -> bool {
+    let total: usize = groups.iter().map(|g| g.len()).sum();
+    matches!(groups.first(), Some(&"1800" | &"1900")) && matches!(total, 8 | 10)
+}
+
 /// Digit groups read one by one, a pause between groups.
 pub(super) fn phone(groups: &[&str]) -> String {
     let read: Vec<String> = groups.iter().map(|g| numbers::digits(g)).collect();
@@ -518,6 +678,15 @@ pub(super) fn phone(groups: &[&str]) -> String {
 fn number(text: &str, ctx: &Ctx) -> String {
     let dialect = ctx.dialect;
     if plain_digits(text) {
+        // "tháng 4" is tháng tư, "tháng 04" too.
+        if ctx.prev == "tháng"
+            && let Some(month) = numbers::small(text).filter(|m| (1..=12).contains(m))
+        {
+            return numbers::month_name(month, dialect);
+        }
+        if is_hotline(&[text.get(..4).unwrap_or(""), text.get(4..).unwrap_or("")]) {
+            return phone(&[&text[..4], &text[4..]]);
+        }
         if text.len() >= 2 && text.starts_with('0') {
             return if ctx.is(Context::Value) && text.len() <= 2 {
                 numbers::integer(text, dialect)
@@ -591,10 +760,14 @@ fn separated(text: &str, ctx: &Ctx) -> String {
             return date.read(&ctx.prev, dialect);
         }
         let total: usize = parts.iter().map(|p| p.len()).sum();
-        if parts[0].starts_with('0') && parts[0].len() > 1 && total >= 8 {
+        if parts[0].starts_with('0') && parts[0].len() > 1 && total >= 8 || is_hotline(&parts) {
             return phone(&parts);
         }
-        if let [whole, fraction] = parts[..] {
+        // "4.0" is a version (công nghiệp 4.0, Web 3.0): a decimal is
+        // written with a comma, and "4,0" would not be written at all.
+        if let [whole, fraction] = parts[..]
+            && fraction != "0"
+        {
             return numbers::decimal(whole, fraction, dialect);
         }
     }
@@ -610,8 +783,37 @@ fn separated(text: &str, ctx: &Ctx) -> String {
 /// ("11/2026"), or a fraction ("3/4" ba phần tư).
 fn slash(a: &str, b: &str, ctx: &Ctx, force_date: bool) -> String {
     let dialect = ctx.dialect;
+    let over = || {
+        format!(
+            "{} trên {}",
+            numbers::integer(a, dialect),
+            numbers::integer(b, dialect)
+        )
+    };
+    if ctx.is(Context::Address) {
+        return over();
+    }
+    if ctx.is(Context::Period) && b.len() == 4 {
+        let (a, b) = (numbers::integer(a, dialect), numbers::integer(b, dialect));
+        return format!("{a} năm {b}");
+    }
+    let date = Date::new(Some(a), b, None);
+    if ctx.is(Context::Street)
+        && let Some(Date {
+            day: Some(day),
+            month,
+            ..
+        }) = date
+    {
+        let day = numbers::integer(&day.to_string(), dialect);
+        return format!("{day} tháng {}", numbers::month_name(month, dialect));
+    }
+    // Open every day, round the clock: "24/7", "24/24".
+    if !force_date && !ctx.is_date() && a == "24" && matches!(b, "7" | "24") {
+        return over();
+    }
     let zero_led = |s: &str| s.len() == 2 && s.starts_with('0');
-    if let Some(date) = Date::new(Some(a), b, None) {
+    if let Some(date) = date {
         let (day, month) = (numbers::small(a), numbers::small(b));
         if force_date || ctx.is_date() || zero_led(a) || zero_led(b) || day >= month {
             return date.read(&ctx.prev, dialect);

@@ -45,6 +45,19 @@ pub(super) enum Context {
     Phone,
     Section,
     Tld,
+    Period,
+    Address,
+    Street,
+    Per,
+}
+
+/// How an acronym of `acronyms.tsv` is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Acronym {
+    /// As a word: "NATO" na tô.
+    Word(&'static str),
+    /// Letter by letter, though it looks like a Vietnamese word: "AI".
+    Spelled,
 }
 
 pub(super) struct Tables {
@@ -54,6 +67,8 @@ pub(super) struct Tables {
     pub loanwords: HashMap<&'static str, &'static str>,
     pub symbols: HashMap<char, &'static str>,
     pub web_symbols: HashMap<char, &'static str>,
+    /// Exact written form -> how it is said.
+    pub acronyms: HashMap<&'static str, Acronym>,
     contexts: HashSet<(Context, &'static str)>,
 }
 
@@ -101,6 +116,10 @@ impl Tables {
                     "phone" => Context::Phone,
                     "section" => Context::Section,
                     "tld" => Context::Tld,
+                    "period" => Context::Period,
+                    "address" => Context::Address,
+                    "street" => Context::Street,
+                    "per" => Context::Per,
                     _ => return None,
                 };
                 Some((kind, *row.get(1)?))
@@ -112,6 +131,16 @@ impl Tables {
             loanwords: pairs(include_str!("../data/normalize/loanwords.tsv")),
             symbols: char_pairs(include_str!("../data/normalize/symbols.tsv")),
             web_symbols: char_pairs(include_str!("../data/normalize/web.tsv")),
+            acronyms: pairs(include_str!("../data/normalize/acronyms.tsv"))
+                .into_iter()
+                .map(|(written, reading)| {
+                    let acronym = match reading {
+                        "spell" => Acronym::Spelled,
+                        _ => Acronym::Word(reading),
+                    };
+                    (written, acronym)
+                })
+                .collect(),
             contexts,
         }
     }

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use super::numbers;
-use super::tables::{AbbreviationKind, Context, TABLES};
+use super::tables::{AbbreviationKind, Acronym, Context, TABLES};
 use crate::data::{Words, letter_name};
 use crate::g2p::syllable_phonemes;
 
@@ -41,10 +41,22 @@ pub(super) fn read_word(core: &str, ctx: &Ctx) -> Option<String> {
             numbers::integer(&digits, ctx.dialect)
         });
     }
+    if let Some(reading) = listed_acronym(core, ctx.among_capitals) {
+        return Some(reading);
+    }
     if let Some(reading) = TABLES.loanword(core) {
         return Some(reading.to_owned());
     }
     is_acronym(core).then(|| spell(core))
+}
+
+/// An acronym of `acronyms.tsv`, said as a word or spelled; one that is
+/// also a Vietnamese word is that word among words in capitals.
+fn listed_acronym(word: &str, among_capitals: bool) -> Option<String> {
+    match TABLES.acronyms.get(word)? {
+        Acronym::Word(reading) => Some((*reading).to_owned()),
+        Acronym::Spelled => (!among_capitals).then(|| spell(word)),
+    }
 }
 
 /// The reading of a unit or currency, when one is written here: after a
@@ -62,7 +74,7 @@ pub(super) fn read_part(word: &str) -> String {
     {
         return abbreviation.reading.to_owned();
     }
-    read_name(word)
+    listed_acronym(word, false).unwrap_or_else(|| read_name(word))
 }
 
 /// A name in an address: a loanword, a syllable as it is, a run of
