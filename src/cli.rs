@@ -158,12 +158,16 @@ pub struct VoiceArgs {
     pub offline: bool,
 }
 
-/// How numbers are read.
+/// How text is read.
 #[derive(Debug, Args)]
-pub struct DialectArgs {
+pub struct ReadingArgs {
     /// How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)
     #[arg(long, value_name = "DIALECT", default_value = "north", value_parser = dialect(), env = "VTTS_DIALECT")]
     pub dialect: Dialect,
+
+    /// Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]
+    #[arg(long, value_name = "FILE", env = "VTTS_LEXICON", value_hint = clap::ValueHint::FilePath)]
+    pub lexicon: Option<PathBuf>,
 }
 
 /// The pause between sentences.
@@ -242,7 +246,7 @@ pub struct SpeakArgs {
     pub synthesis: SynthesisArgs,
 
     #[command(flatten)]
-    pub dialect: DialectArgs,
+    pub reading: ReadingArgs,
 
     #[command(flatten)]
     pub silence: SilenceArgs,
@@ -261,7 +265,7 @@ pub struct PhonemizeArgs {
     pub voice: ModelArgs,
 
     #[command(flatten)]
-    pub dialect: DialectArgs,
+    pub reading: ReadingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -270,7 +274,7 @@ pub struct NormalizeArgs {
     pub input: InputArgs,
 
     #[command(flatten)]
-    pub dialect: DialectArgs,
+    pub reading: ReadingArgs,
 }
 
 /// The voices a server offers.
@@ -378,7 +382,7 @@ pub struct ServeArgs {
     pub silence: SilenceArgs,
 
     #[command(flatten)]
-    pub dialect: DialectArgs,
+    pub reading: ReadingArgs,
 
     /// Seconds a connection may stall a read or a write, and a request body may take
     #[arg(long, value_name = "SECONDS", default_value_t = defaults::IO_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=defaults::MAX_TIMEOUT_SECONDS))]
@@ -531,6 +535,6 @@ mod tests {
     #[test]
     fn dialects_are_parsed_by_name() {
         let cli = Cli::try_parse_from(["vtts", "--dialect", "south", "x"]).unwrap();
-        assert_eq!(cli.speak.dialect.dialect, Dialect::South);
+        assert_eq!(cli.speak.reading.dialect, Dialect::South);
     }
 }

@@ -257,7 +257,7 @@ fn cut(piece: &[u8]) -> usize {
         Ok(text) => text,
         Err(e) => std::str::from_utf8(&piece[..e.valid_up_to()]).unwrap_or_default(),
     };
-    let sentences = vtts_text::settled(valid, vtts_text::Dialect::default());
+    let sentences = vtts_text::settled(valid, &vtts_text::Reading::default());
     if sentences > 0 {
         return sentences;
     }

@@ -1,16 +1,17 @@
 //! Validated options: what the parsed command line means, checked once at the
 //! edge so the rest of the program can trust it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::Context;
 use vtts_core::voices::Wanted;
 use vtts_core::{Format, SynthesisRequest};
-use vtts_text::Dialect;
+use vtts_text::{Dialect, Lexicon, Reading};
 
 use crate::cli::{
-    Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ServeArgs, ServeVoiceArgs, SpeakArgs,
-    VoiceArgs, VoicesCommand,
+    Cli, Command, InputArgs, NormalizeArgs, PhonemizeArgs, ReadingArgs, ServeArgs, ServeVoiceArgs,
+    SpeakArgs, VoiceArgs, VoicesCommand,
 };
 use crate::input::Source;
 use crate::server::ServerConfig;
@@ -44,7 +45,44 @@ pub struct VoiceChoice {
 #[derive(Debug)]
 pub struct ServeOptions {
     pub voices: ServeVoices,
+    /// The server's settings; its lexicon is loaded from `lexicon` when run.
     pub server: ServerConfig,
+    pub lexicon: Option<PathBuf>,
+}
+
+/// `--dialect` and `--lexicon`: how text is read. The lexicon file is read
+/// when the command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingChoice {
+    pub dialect: Dialect,
+    pub lexicon: Option<PathBuf>,
+}
+
+impl ReadingChoice {
+    fn new(args: ReadingArgs) -> ReadingChoice {
+        ReadingChoice {
+            dialect: args.dialect,
+            lexicon: args.lexicon,
+        }
+    }
+
+    pub fn load(&self) -> anyhow::Result<Reading> {
+        Ok(Reading {
+            dialect: self.dialect,
+            lexicon: load_lexicon(self.lexicon.as_deref())?,
+        })
+    }
+}
+
+/// The lexicon in `path`, or the empty one. A bad row is an error naming
+/// the file and the line (exit status 1, like any unreadable input).
+pub fn load_lexicon(path: Option<&Path>) -> anyhow::Result<Lexicon> {
+    let Some(path) = path else {
+        return Ok(Lexicon::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading lexicon {}", path.display()))?;
+    Ok(Lexicon::parse(&text, &path.display().to_string())?)
 }
 
 /// The voices a server offers, as the user named them.
@@ -70,15 +108,17 @@ pub struct SpeakOptions {
     pub json_input: bool,
     /// The format `--format` (or `--raw`) asked for, over any file's extension.
     pub format: Option<Format>,
-    /// The flags' settings; a JSON line's own settings go over them.
+    /// The flags' settings; a JSON line's own settings go over them. Its
+    /// lexicon is loaded from `lexicon` when run.
     pub request: SynthesisRequest,
+    pub lexicon: Option<PathBuf>,
     pub quiet: bool,
 }
 
 #[derive(Debug)]
 pub struct NormalizeOptions {
     pub sources: Vec<Source>,
-    pub dialect: Dialect,
+    pub reading: ReadingChoice,
 }
 
 #[derive(Debug)]
@@ -88,7 +128,7 @@ pub struct PhonemizeOptions {
     pub model: Option<VoiceChoice>,
     /// The config whose id map to use; Piper's standard map when neither is given.
     pub config: Option<PathBuf>,
-    pub dialect: Dialect,
+    pub reading: ReadingChoice,
 }
 
 /// Where audio goes and in which format.
@@ -152,14 +192,14 @@ fn phonemize_options(args: PhonemizeArgs) -> PhonemizeOptions {
         sources: sources(args.input),
         model,
         config: args.voice.config,
-        dialect: args.dialect.dialect,
+        reading: ReadingChoice::new(args.reading),
     }
 }
 
 fn normalize_options(args: NormalizeArgs) -> NormalizeOptions {
     NormalizeOptions {
         sources: sources(args.input),
-        dialect: args.dialect.dialect,
+        reading: ReadingChoice::new(args.reading),
     }
 }
 
@@ -217,7 +257,7 @@ fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
             public_url: args.public_url,
             cors_origin: Some(args.cors_origin).filter(|o| !o.is_empty()),
             sentence_silence: args.silence.sentence_silence,
-            dialect: args.dialect.dialect,
+            reading: args.reading.dialect.into(),
             io_timeout: Duration::from_secs(args.io_timeout),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
             max_connections: args.max_connections,
@@ -229,6 +269,7 @@ fn serve_options(args: ServeArgs) -> Result<ServeOptions, UsageError> {
             samples_per_chunk: args.wyoming.samples_per_chunk,
             zeroconf: args.wyoming.zeroconf,
         },
+        lexicon: args.reading.lexicon,
     })
 }
 
@@ -274,9 +315,11 @@ fn speak_options(args: SpeakArgs, stdout_is_terminal: bool) -> Result<SpeakOptio
             noise_scale: synthesis.noise_scale,
             noise_w: synthesis.noise_w,
             speaker: synthesis.speaker,
-            dialect: Some(args.dialect.dialect),
+            dialect: Some(args.reading.dialect),
+            lexicon: None,
             sentence_silence: Some(args.silence.sentence_silence),
         },
+        lexicon: args.reading.lexicon,
         quiet: args.quiet.quiet,
     })
 }

@@ -31,6 +31,13 @@ fn informal_spellings_get_the_same_ids_as_piper_tts() {
     same_ids_as_piper("tests/data/spellings.txt", 10);
 }
 
+/// piper's `[[ phonemes ]]` blocks are said as piper-tts says them: where
+/// they join the text around them and the sentences they continue.
+#[test]
+fn inline_phonemes_get_the_same_ids_as_piper_tts() {
+    same_ids_as_piper("tests/data/inline_phonemes.txt", 10);
+}
+
 /// Every line of `path` (at least `at_least` of them) gives piper-tts's
 /// sentences, phonemes and ids.
 fn same_ids_as_piper(path: &str, at_least: usize) {
@@ -49,7 +56,7 @@ fn same_ids_as_piper(path: &str, at_least: usize) {
     let mut sentences = 0;
     for (line, expected) in lines.iter().zip(&reference) {
         assert_eq!(expected["text"], *line);
-        let ours: Vec<(String, Vec<i64>)> = vtts_text::phonemize(line, Default::default())
+        let ours: Vec<(String, Vec<i64>)> = vtts_text::phonemize(line, &Default::default())
             .map(|s| {
                 let ids = map.sentence_ids(s.phonemes.chars());
                 assert!(
@@ -106,11 +113,11 @@ fn same_audio_as_piper(model: &str, text: &str, length_scale: f32, speaker: Opti
             noise_w: 0.0,
         },
         speaker: SpeakerId(speaker.unwrap_or(0)),
-        dialect: Default::default(),
+        reading: Default::default(),
         sentence_silence: DEFAULT_SENTENCE_SILENCE,
     };
     let ours: Vec<_> = voice
-        .synthesize(text, options)
+        .synthesize(text, &options)
         .map(Result::unwrap)
         .collect();
 

@@ -124,7 +124,7 @@ fn random_text(rng: &mut Rng, pieces: usize) -> String {
 
 fn check(text: &str, dialect: Dialect, map: &PhonemeIdMap) -> usize {
     let mut sentences = 0;
-    for sentence in text::phonemize(text, dialect) {
+    for sentence in text::phonemize(text, &dialect.into()) {
         let ids = map.sentence_ids(sentence.phonemes.chars());
         assert!(
             ids.missing.is_empty(),

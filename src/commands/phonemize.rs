@@ -35,10 +35,11 @@ pub fn run(options: PhonemizeOptions) -> Result<()> {
         Some(config) => (&config.phoneme_id_map, config.inference.length_scale),
         None => (PhonemeIdMap::standard(), 1.0),
     };
+    let reading = options.reading.load()?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut sentences = 0;
     for paragraph in Paragraphs::new(options.sources) {
-        for sentence in vtts_text::phonemize(&paragraph?, options.dialect) {
+        for sentence in vtts_text::phonemize(&paragraph?, &reading) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
             let pieces = synth::runs(&sentence.phonemes, length_scale);
             let runs = if pieces.len() > 1 {

@@ -7,9 +7,10 @@ use anyhow::Result;
 use vtts_core::Parallelism;
 use vtts_core::voices::{Store, VoiceSet, Wanted};
 
-use crate::options::{ServeOptions, ServeVoices, VoiceChoice};
+use crate::options::{ServeOptions, ServeVoices, VoiceChoice, load_lexicon};
 
-pub fn run(options: ServeOptions) -> Result<()> {
+pub fn run(mut options: ServeOptions) -> Result<()> {
+    options.server.reading.lexicon = load_lexicon(options.lexicon.as_deref())?;
     // A model session per worker (up to the cores), so workers synthesise at once.
     let parallelism = Parallelism::for_callers(options.server.workers);
     let models = models(&options.voices)?;

@@ -17,9 +17,10 @@ use vtts_core::{
 };
 
 use crate::input::{Lines, Paragraphs};
-use crate::options::{Destination, Output, SpeakOptions, VoiceChoice, file_format};
+use crate::options::{Destination, Output, SpeakOptions, VoiceChoice, file_format, load_lexicon};
 
-pub fn run(options: SpeakOptions) -> Result<()> {
+pub fn run(mut options: SpeakOptions) -> Result<()> {
+    options.request.lexicon = Some(load_lexicon(options.lexicon.as_deref())?);
     // The process ends with this command, so the voice is never dropped:
     // freeing ONNX Runtime's session and arena page by page costs tens of
     // milliseconds, for memory the exit returns anyway.
@@ -83,7 +84,7 @@ fn speak_all(voice: &Voice, options: &SpeakOptions, synthesis: Synthesis) -> Res
     let mut warned = false;
     for paragraph in Paragraphs::new(options.sources.clone()) {
         let paragraph = paragraph?;
-        let chunks = voice.synthesize(&paragraph, synthesis);
+        let chunks = voice.synthesize(&paragraph, &synthesis);
         progress.more(chunks.remaining());
         recorder.record(chunks, |chunk| {
             progress.done(chunk);
@@ -123,7 +124,7 @@ fn file_per_line(
         }
         count += 1;
         let path = dir.join(file_name(count, &line.text, options.output.format));
-        write_file(voice, &line.text, synthesis, options.output.format, &path)
+        write_file(voice, &line.text, &synthesis, options.output.format, &path)
             .with_context(|| line.place.clone())?;
         println!("{}", path.display());
     }
@@ -200,7 +201,7 @@ fn json_lines(voice: &Voice, options: &SpeakOptions) -> Result<()> {
                     (dir.join(file_name(count, &job.text, format)), format)
                 }
             };
-            write_file(voice, &job.text, synthesis, format, &path)?;
+            write_file(voice, &job.text, &synthesis, format, &path)?;
             Ok(path)
         })();
         match result {
@@ -227,7 +228,7 @@ fn is_interrupted(error: &anyhow::Error) -> bool {
 fn write_file(
     voice: &Voice,
     text: &str,
-    synthesis: Synthesis,
+    synthesis: &Synthesis,
     format: Format,
     path: &Path,
 ) -> Result<()> {

@@ -90,7 +90,8 @@ pub struct ServerConfig {
     pub cors_origin: Option<String>,
     pub sentence_silence: f32,
     /// How numbers are read unless a request says otherwise.
-    pub dialect: vtts_text::Dialect,
+    /// How text is read: the dialect requests default to, and the lexicon.
+    pub reading: vtts_text::Reading,
     /// The longest a connection may leave a read or a write waiting, and
     /// the longest a request body may take to arrive.
     pub io_timeout: Duration,
@@ -129,7 +130,7 @@ impl Default for ServerConfig {
             public_url: None,
             cors_origin: Some(defaults::CORS_ORIGIN.to_string()),
             sentence_silence: vtts_core::request::DEFAULT_SENTENCE_SILENCE,
-            dialect: vtts_text::Dialect::default(),
+            reading: vtts_text::Reading::default(),
             io_timeout: Duration::from_secs(defaults::IO_TIMEOUT_SECONDS),
             shutdown_timeout: Duration::from_secs(defaults::SHUTDOWN_TIMEOUT_SECONDS),
             max_connections: defaults::MAX_CONNECTIONS,
@@ -190,7 +191,8 @@ pub fn serve(voices: VoiceSet, mut config: ServerConfig) -> Result<()> {
     };
     let ctx = Arc::new(Context {
         defaults: SynthesisRequest {
-            dialect: Some(config.dialect),
+            dialect: Some(config.reading.dialect),
+            lexicon: Some(config.reading.lexicon.clone()),
             sentence_silence: Some(config.sentence_silence),
             ..SynthesisRequest::default()
         },

@@ -122,6 +122,7 @@ impl Job {
                 .map(str::parse)
                 .transpose()
                 .map_err(invalid("dialect"))?,
+            lexicon: None,
             sentence_silence: None,
         }
         .or(&ctx.defaults);

@@ -369,7 +369,7 @@ fn tts_file(
         );
         recorder
             .record(
-                job.voice.synthesize(&job.text, job.synthesis),
+                job.voice.synthesize(&job.text, &job.synthesis),
                 count_sentences(ctx),
             )
             .map_err(|e| synthesis_failed(&e))?;
@@ -465,7 +465,7 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
         true => "text/event-stream".to_string(),
         false => style.format.content_type(style.rate),
     };
-    let chunks = job.voice.synthesize(&job.text, job.synthesis);
+    let chunks = job.voice.synthesize(&job.text, &job.synthesis);
     let silence = job.synthesis.sentence_silence;
     let gone = ctx.clients.gone(&request);
 

@@ -30,10 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     .resolve(&voice)?;
     let text = std::fs::read_to_string(text)?;
-    voice.synthesize("Xin chào.", synthesis).for_each(drop); // warm-up
+    voice.synthesize("Xin chào.", &synthesis).for_each(drop); // warm-up
     let started = Instant::now();
     let mut sentences: Vec<Vec<i16>> = voice
-        .synthesize(&text, synthesis)
+        .synthesize(&text, &synthesis)
         .map(|chunk| chunk.map(|c| c.samples))
         .collect::<Result<_, _>>()?;
     let synthesis_time = started.elapsed().as_secs_f64();

@@ -16,7 +16,7 @@
 //! let mut wav = Vec::new();
 //! let sink = Format::Wav.sink(Target::Stream(Box::new(&mut wav)), voice.sample_rate())?;
 //! let mut recorder = Recorder::new(sink, synthesis.sentence_silence, voice.sample_rate());
-//! recorder.record(voice.synthesize("Xin chào các bạn. Hôm nay trời đẹp quá!", synthesis), |chunk| {
+//! recorder.record(voice.synthesize("Xin chào các bạn. Hôm nay trời đẹp quá!", &synthesis), |chunk| {
 //!     println!("{}: {} samples", chunk.text, chunk.samples.len());
 //! })?;
 //! assert_eq!(recorder.finish()?.sentences, 2);

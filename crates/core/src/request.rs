@@ -5,7 +5,7 @@
 //! voice's config, then a speed preset, then explicit values) and checks
 //! every range once, with the messages the command-line flags give.
 
-use vtts_text::Dialect;
+use vtts_text::{Dialect, Lexicon, Reading};
 
 use crate::error::{Error, Result};
 use crate::voice::{Scales, SpeakerId, Voice};
@@ -156,6 +156,8 @@ pub struct SynthesisRequest {
     pub speaker: Option<String>,
     /// How numbers and other written forms are read.
     pub dialect: Option<Dialect>,
+    /// The user's own readings (`--lexicon`); requests take the server's.
+    pub lexicon: Option<Lexicon>,
     /// Seconds of silence between sentences.
     pub sentence_silence: Option<f32>,
 }
@@ -178,6 +180,7 @@ impl SynthesisRequest {
             noise_w: self.noise_w.or(defaults.noise_w),
             speaker: self.speaker.or_else(|| defaults.speaker.clone()),
             dialect: self.dialect.or(defaults.dialect),
+            lexicon: self.lexicon.or_else(|| defaults.lexicon.clone()),
             sentence_silence: self.sentence_silence.or(defaults.sentence_silence),
         }
     }
@@ -210,21 +213,24 @@ impl SynthesisRequest {
             synthesis.speaker = voice.speaker(speaker)?;
         }
         if let Some(dialect) = self.dialect {
-            synthesis.dialect = dialect;
+            synthesis.reading.dialect = dialect;
+        }
+        if let Some(lexicon) = &self.lexicon {
+            synthesis.reading.lexicon = lexicon.clone();
         }
         Ok(synthesis)
     }
 }
 
 /// Checked settings of one synthesis, ready for [`Voice::synthesize`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Synthesis {
     /// The model's scales.
     pub scales: Scales,
     /// Who speaks, for multi-speaker voices.
     pub speaker: SpeakerId,
-    /// How numbers and other written forms are read.
-    pub dialect: Dialect,
+    /// How the text is read: the lexicon, and the dialect of numbers.
+    pub reading: Reading,
     /// Seconds of silence between sentences.
     pub sentence_silence: f32,
 }
@@ -235,7 +241,7 @@ impl Synthesis {
         Self {
             scales: voice.config().inference.into(),
             speaker: SpeakerId::default(),
-            dialect: Dialect::default(),
+            reading: Reading::default(),
             sentence_silence: DEFAULT_SENTENCE_SILENCE,
         }
     }
@@ -249,7 +255,7 @@ impl Synthesis {
             s.noise_scale,
             s.noise_w,
             self.speaker.0,
-            self.dialect.name(),
+            self.reading.fingerprint(),
             self.sentence_silence
         )
     }

@@ -62,11 +62,11 @@ impl AudioChunk {
 impl Voice {
     /// Speaks `text`: yields one [`AudioChunk`] per sentence (or piece of a
     /// long sentence), synthesising each only when it is asked for.
-    pub fn synthesize(&self, text: &str, synthesis: Synthesis) -> Chunks<'_> {
+    pub fn synthesize(&self, text: &str, synthesis: &Synthesis) -> Chunks<'_> {
         Chunks {
             voice: self,
-            synthesis,
-            sentences: text::sentences(text, synthesis.dialect).into_iter(),
+            synthesis: synthesis.clone(),
+            sentences: text::sentences(text, &synthesis.reading).into_iter(),
             sentence: None,
         }
     }
@@ -77,7 +77,7 @@ impl Voice {
         text: &str,
         phonemes: &str,
         ends_sentence: bool,
-        synthesis: Synthesis,
+        synthesis: &Synthesis,
     ) -> Result<AudioChunk> {
         let ids = self.config().phoneme_id_map.sentence_ids(phonemes.chars());
         let raw = self.infer(&ids.ids, synthesis.scales, synthesis.speaker)?;
@@ -122,7 +122,7 @@ impl Iterator for Chunks<'_> {
                     text,
                     &phonemes,
                     ends_sentence,
-                    self.synthesis,
+                    &self.synthesis,
                 ));
             }
             let scale = self.synthesis.scales.length_scale;

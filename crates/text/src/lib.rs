@@ -2,7 +2,9 @@
 //! phonemises ordinary Vietnamese text, and reading numbers, dates, units
 //! and abbreviations as a newsreader would.
 //!
-//! The steps, each a module: [`normalize`] rewrites written forms as words;
+//! The steps, each a module: [`lexicon`] puts the user's readings in first,
+//! and `[[ phonemes ]]` blocks are cut out (`phonemes.rs`); [`normalize`]
+//! rewrites written forms as words;
 //! [`segment`] splits the text into sentences and clauses (this is where a
 //! sentence ends); [`g2p`] reads every word as espeak-ng does; [`ids`] turns a
 //! sentence's phonemes into the ids a voice reads (this is where ids are
@@ -14,7 +16,9 @@
 mod data;
 pub mod g2p;
 pub mod ids;
+pub mod lexicon;
 pub mod normalize;
+mod phonemes;
 pub mod segment;
 mod stream;
 
@@ -23,6 +27,7 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 
 pub use ids::{PhonemeIdMap, SentenceIds};
+pub use lexicon::{Lexicon, LexiconError};
 pub use normalize::Dialect;
 pub use segment::{Clause, ClauseMark, Sentence};
 pub use stream::settled;
@@ -95,19 +100,84 @@ pub struct PhonemizedSentence {
     pub phonemes: String,
 }
 
+/// How text is read: the user's lexicon first, then numbers and other
+/// written forms in a dialect.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// How numbers are said.
+    pub dialect: Dialect,
+    /// The user's own readings, applied before the built-in ones.
+    pub lexicon: Lexicon,
+}
+
+impl From<Dialect> for Reading {
+    fn from(dialect: Dialect) -> Reading {
+        Reading {
+            dialect,
+            lexicon: Lexicon::default(),
+        }
+    }
+}
+
+impl Reading {
+    /// A stable description of everything that shapes the reading, for
+    /// cache keys.
+    pub fn fingerprint(&self) -> String {
+        format!("{} {}", self.dialect.name(), self.lexicon.fingerprint())
+    }
+
+    /// `text` cut into text to read (NFC) and phonemes to say exactly as
+    /// they are written.
+    fn pieces(&self, text: &str) -> Vec<phonemes::Piece> {
+        phonemes::split(text, |part| {
+            self.lexicon.apply(&part.nfc().collect::<String>())
+        })
+    }
+}
+
 /// Splits `text` into sentences, in order, without phonemising them yet:
-/// written forms (numbers, dates, abbreviations...) are read out first.
-pub fn sentences(text: &str, dialect: Dialect) -> Vec<Sentence> {
-    segment::sentences(&normalize::normalize(text, dialect))
+/// the lexicon and the built-in readings of written forms (numbers, dates,
+/// abbreviations...) are applied first, and `[[ phonemes ]]` kept as given.
+pub fn sentences(text: &str, reading: &Reading) -> Vec<Sentence> {
+    phonemes::sentences(&reading.pieces(text), |text| {
+        segment::sentences(&normalize::normalize(text, reading.dialect))
+    })
+}
+
+/// `text` as it is read: the lexicon applied, written forms read out, and
+/// phonemes written as `[[ phonemes ]]` blocks.
+pub fn spoken_text(text: &str, reading: &Reading) -> String {
+    let mut out = String::new();
+    for piece in reading.pieces(text) {
+        match piece {
+            phonemes::Piece::Text(text) => {
+                out.push_str(&normalize::normalize(&text, reading.dialect))
+            }
+            phonemes::Piece::Phonemes(raw) => {
+                out.push_str("[[ ");
+                out.push_str(&raw);
+                out.push_str(" ]]");
+            }
+        }
+    }
+    out
 }
 
 /// The phonemes of one sentence: per clause, its words' phonemes joined by
 /// spaces, then the clause mark, then a space after `, : ;` — piper-tts's layout.
 /// Returns `None` for a sentence with nothing to say (only symbols, say).
 pub fn phonemize_sentence(sentence: &Sentence) -> Option<PhonemizedSentence> {
-    let mut phonemes = String::new();
+    let mut all = String::new();
     let mut spoken = false;
     for clause in &sentence.clauses {
+        // Raw phonemes are said codepoint by codepoint as written, as
+        // piper-tts does; the rest is split into NFD codepoints.
+        if let Some(raw) = &clause.phonemes {
+            all.push_str(raw);
+            spoken |= !raw.trim().is_empty();
+            continue;
+        }
+        let mut phonemes = String::new();
         let mut first = true;
         for word in &clause.words {
             let before = phonemes.len();
@@ -127,10 +197,11 @@ pub fn phonemize_sentence(sentence: &Sentence) -> Option<PhonemizedSentence> {
         if clause.mark.is_followed_by_space() {
             phonemes.push(' ');
         }
+        all.extend(phonemes.nfd());
     }
     spoken.then(|| PhonemizedSentence {
         text: sentence.text.clone(),
-        phonemes: phonemes.nfd().collect(),
+        phonemes: all,
     })
 }
 
@@ -180,8 +251,8 @@ fn cut<'a>(phonemes: &'a str, max: usize, pieces: &mut Vec<&'a str>) {
 }
 
 /// Phonemises all of `text`, sentence by sentence.
-pub fn phonemize(text: &str, dialect: Dialect) -> impl Iterator<Item = PhonemizedSentence> {
-    sentences(text, dialect)
+pub fn phonemize(text: &str, reading: &Reading) -> impl Iterator<Item = PhonemizedSentence> {
+    sentences(text, reading)
         .into_iter()
         .filter_map(|sentence| phonemize_sentence(&sentence))
 }
@@ -191,7 +262,7 @@ mod tests {
     use super::*;
 
     fn all_phonemes(text: &str) -> Vec<String> {
-        phonemize(text, Dialect::default())
+        phonemize(text, &Reading::default())
             .map(|s| s.phonemes)
             .collect()
     }
@@ -254,6 +325,53 @@ mod tests {
                     .all(|p| !p.is_empty() && p.chars().count() <= max)
             );
         }
+    }
+
+    fn reading(rows: &str) -> Reading {
+        Reading {
+            dialect: Dialect::North,
+            lexicon: Lexicon::parse(rows, "test.tsv").unwrap(),
+        }
+    }
+
+    #[test]
+    fn raw_phonemes_keep_their_codepoints_and_do_not_end_sentences() {
+        let said: Vec<String> = phonemize("Đọc [[ ã ]] thử. Hết.", &Reading::default())
+            .map(|s| s.phonemes)
+            .collect();
+        // A precomposed ã, as written, between NFD phonemes.
+        let nfd = |s: &str| s.nfd().collect::<String>();
+        let first = format!("{} \u{e3} {}", nfd("ɗˈɔ6k"), nfd("tˈy4."));
+        assert_eq!(said, [first, nfd("hˈeɜt̪.")]);
+    }
+
+    #[test]
+    fn the_lexicon_comes_before_the_normaliser_and_may_give_phonemes() {
+        let reading = reading("2/9\tquốc khánh\nPIN\t[[ pˈin ]]\n");
+        assert_eq!(
+            spoken_text("Ngày 2/9, thay PIN, ngày 3/9.", &reading),
+            "Ngày quốc khánh, thay [[ pˈin ]], ngày mùng ba tháng chín."
+        );
+        let said: Vec<String> = phonemize("thay PIN", &reading)
+            .map(|s| s.phonemes)
+            .collect();
+        assert_eq!(said, ["tˈaj pˈin".nfd().collect::<String>()]);
+        assert_eq!(
+            spoken_text("Ngày 2/9.", &Reading::default()),
+            "Ngày mùng hai tháng chín."
+        );
+    }
+
+    #[test]
+    fn a_lexicon_changes_the_fingerprint() {
+        assert_ne!(
+            reading("a\tb\n").fingerprint(),
+            Reading::default().fingerprint()
+        );
+        assert_ne!(
+            Reading::from(Dialect::South).fingerprint(),
+            Reading::default().fingerprint()
+        );
     }
 
     #[test]

@@ -39,8 +39,8 @@
 //!   with spaces between) ends the sentence.
 //! - A final `.”` makes espeak return an empty last sentence, which
 //!   `PiperVoice` drops before synthesis; sentences without words are dropped
-//!   here too. `PiperVoice`'s `[[ raw phonemes ]]` blocks are not supported:
-//!   brackets are silent.
+//!   here too. `PiperVoice`'s `[[ raw phonemes ]]` blocks are cut out before
+//!   this step (`phonemes.rs`); other brackets are silent.
 //!
 //! # Deviations, where piper-tts's behaviour is an accident
 //!
@@ -123,13 +123,16 @@ impl ClauseMark {
     }
 }
 
-/// Words up to a clause mark. Never empty.
+/// Words up to a clause mark, or raw phonemes given inline. Never empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clause {
     /// Its words, as written, without the punctuation around them.
     pub words: Vec<String>,
     /// The mark that closes it.
     pub mark: ClauseMark,
+    /// Phonemes given as they are (`[[ ... ]]`), with the spaces piper-tts
+    /// puts around them; `words` is then empty and `mark` none.
+    pub phonemes: Option<String>,
 }
 
 /// One sentence: one ONNX run, one audio chunk.
@@ -309,6 +312,7 @@ impl<'a> Builder<'a> {
             self.clauses.push(Clause {
                 words,
                 mark: clause_mark,
+                phonemes: None,
             });
             self.after_ellipsis = after_ellipsis;
             clause_mark
@@ -340,6 +344,7 @@ impl<'a> Builder<'a> {
             self.clauses.push(Clause {
                 words,
                 mark: ClauseMark::None,
+                phonemes: None,
             });
         } else if self.after_ellipsis
             && let Some(last) = self.clauses.last_mut()

@@ -2,7 +2,7 @@
 //! LLM's answer as it is written): how much of it is whole sentences that no
 //! later piece can change, so that it can be spoken at once.
 
-use crate::{Dialect, is_quote_or_bracket, sentences, spans};
+use crate::{Reading, is_quote_or_bracket, sentences, spans};
 
 /// Sentence ends tried, from the last one back, before waiting for more text.
 const CUTS_TRIED: usize = 16;
@@ -16,7 +16,7 @@ const CUTS_TRIED: usize = 16;
 /// whole word follows, and only if the text before it and the text after it,
 /// read apart, give the same sentences as read together: "TP. HCM" and
 /// "1.000" stay whole, whatever the pieces.
-pub fn settled(text: &str, dialect: Dialect) -> usize {
+pub fn settled(text: &str, reading: &Reading) -> usize {
     let whole = match text.char_indices().rev().find(|&(_, c)| crate::is_space(c)) {
         Some((i, c)) => i + c.len_utf8(),
         None => return 0,
@@ -34,13 +34,13 @@ pub fn settled(text: &str, dialect: Dialect) -> usize {
     if cuts.is_empty() {
         return 0;
     }
-    let together = sentences(words, dialect);
+    let together = sentences(words, reading);
     for &cut in cuts.iter().rev().take(CUTS_TRIED) {
-        let mut apart = sentences(&words[..cut], dialect);
+        let mut apart = sentences(&words[..cut], reading);
         if apart.is_empty() {
             continue;
         }
-        apart.extend(sentences(&words[cut..], dialect));
+        apart.extend(sentences(&words[cut..], reading));
         if apart == together {
             return cut;
         }
@@ -65,7 +65,7 @@ mod tests {
         let mut out = Vec::new();
         for piece in pieces {
             buffer.push_str(piece);
-            let cut = settled(&buffer, Dialect::default());
+            let cut = settled(&buffer, &Reading::default());
             if cut > 0 {
                 out.push(buffer[..cut].trim().to_string());
                 buffer.drain(..cut);
@@ -79,9 +79,9 @@ mod tests {
 
     #[test]
     fn whole_sentences_go_as_soon_as_a_word_of_the_next_is_there() {
-        assert_eq!(settled("Xin chào. Hôm", Dialect::default()), 0);
+        assert_eq!(settled("Xin chào. Hôm", &Reading::default()), 0);
         let text = "Xin chào. Hôm nay ";
-        assert_eq!(&text[..settled(text, Dialect::default())], "Xin chào. ");
+        assert_eq!(&text[..settled(text, &Reading::default())], "Xin chào. ");
         assert_eq!(
             spoken(&["Xin chào. Hôm nay trời ", "đẹp! Bạn khỏe ", "không?"]),
             ["Xin chào.", "Hôm nay trời đẹp!", "Bạn khỏe không?"]
@@ -127,9 +127,9 @@ mod tests {
         }
         let apart: Vec<_> = spoken(&pieces)
             .iter()
-            .flat_map(|part| sentences(part, Dialect::default()))
+            .flat_map(|part| sentences(part, &Reading::default()))
             .collect();
-        let together = sentences(&text, Dialect::default());
+        let together = sentences(&text, &Reading::default());
         assert!(
             apart == together,
             "{} sentences apart, {} together",
@@ -141,8 +141,8 @@ mod tests {
     #[test]
     fn a_line_break_is_a_cut() {
         let text = "Tiêu đề\n\nNội dung ";
-        assert_eq!(&text[..settled(text, Dialect::default())], "Tiêu đề\n\n");
+        assert_eq!(&text[..settled(text, &Reading::default())], "Tiêu đề\n\n");
         let text = "Dòng một\nDòng hai ";
-        assert_eq!(&text[..settled(text, Dialect::default())], "Dòng một\n");
+        assert_eq!(&text[..settled(text, &Reading::default())], "Dòng một\n");
     }
 }

@@ -457,7 +457,7 @@ impl Connection {
                 config.max_chars
             )));
         }
-        let settled = vtts_text::settled(&stream.text, config.dialect);
+        let settled = vtts_text::settled(&stream.text, &config.reading);
         if settled > 0 {
             let ready: String = stream.text.drain(..settled).collect();
             self.say(&mut stream, ready);

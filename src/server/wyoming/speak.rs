@@ -71,7 +71,7 @@ fn speak(ctx: &Context, task: &Speak) -> Result<bool, ApiError> {
         Recorder::lazy(open, silence, rate).limit_seconds(ctx.config.max_audio_seconds);
     let result = recorder
         .record(
-            job.voice.synthesize(&job.text, job.synthesis),
+            job.voice.synthesize(&job.text, &job.synthesis),
             count_sentences(ctx),
         )
         .and_then(|()| recorder.finish());
