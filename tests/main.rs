@@ -13,6 +13,7 @@ mod door;
 mod formats;
 mod frontends;
 mod hostile;
+mod lexicon;
 mod load;
 mod openai;
 mod outputs;
