@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Speaker of a multi-speaker voice, by number or name')
             [CompletionResult]::new('--speaker', '--speaker', [CompletionResultType]::ParameterName, 'Speaker of a multi-speaker voice, by number or name')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
+            [CompletionResult]::new('--lexicon', '--lexicon', [CompletionResultType]::ParameterName, 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]')
             [CompletionResult]::new('--sentence-silence', '--sentence-silence', [CompletionResultType]::ParameterName, 'Seconds of silence between sentences [0–60]')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never download: use installed voices only')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Write raw 16-bit little-endian mono PCM (the same as --format pcm)')
@@ -67,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Voice config (default: the model path + .json)')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
+            [CompletionResult]::new('--lexicon', '--lexicon', [CompletionResultType]::ParameterName, 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -75,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
+            [CompletionResult]::new('--lexicon', '--lexicon', [CompletionResultType]::ParameterName, 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -102,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'vtts' -ScriptBlock {
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Access-Control-Allow-Origin of every response; empty to send none')
             [CompletionResult]::new('--sentence-silence', '--sentence-silence', [CompletionResultType]::ParameterName, 'Seconds of silence between sentences [0–60]')
             [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)')
+            [CompletionResult]::new('--lexicon', '--lexicon', [CompletionResultType]::ParameterName, 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]')
             [CompletionResult]::new('--io-timeout', '--io-timeout', [CompletionResultType]::ParameterName, 'Seconds a connection may stall a read or a write, and a request body may take')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'HTTP connections open at once; more get 503')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds an HTTP connection may wait for its next request to begin')

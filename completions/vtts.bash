@@ -116,7 +116,7 @@ _vtts() {
 
     case "${cmd}" in
         vtts)
-            opts="-f -m -c -o -s -q -h -V --file --model --config --voice --offline --output --format --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
+            opts="-f -m -c -o -s -q -h -V --file --model --config --voice --offline --output --format --raw --play --output-dir --json-input --speed --length-scale --noise-scale --noise-w --speaker --dialect --lexicon --sentence-silence --quiet --help --version phonemize normalize serve voices completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +192,21 @@ _vtts() {
                     ;;
                 --dialect)
                     COMPREPLY=($(compgen -W "north south" -- "${cur}"))
+                    return 0
+                    ;;
+                --lexicon)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --sentence-silence)
@@ -416,7 +431,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__normalize)
-            opts="-f -h --file --dialect --help"
+            opts="-f -h --file --dialect --lexicon --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +449,21 @@ _vtts() {
                     COMPREPLY=($(compgen -W "north south" -- "${cur}"))
                     return 0
                     ;;
+                --lexicon)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -442,7 +472,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__phonemize)
-            opts="-f -m -c -h --file --model --config --dialect --help"
+            opts="-f -m -c -h --file --model --config --dialect --lexicon --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +506,21 @@ _vtts() {
                     COMPREPLY=($(compgen -W "north south" -- "${cur}"))
                     return 0
                     ;;
+                --lexicon)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -484,7 +529,7 @@ _vtts() {
             return 0
             ;;
         vtts__subcmd__serve)
-            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --max-audio-seconds --public-url --cors-origin --sentence-silence --dialect --io-timeout --max-connections --idle-timeout --shutdown-timeout --api-key --help"
+            opts="-m -c -h --model --config --voice --voices --offline --max-loaded-voices --wyoming --no-http --samples-per-chunk --zeroconf --host --port --audio-dir --workers --queue --max-chars --cache-max-mb --max-audio-seconds --public-url --cors-origin --sentence-silence --dialect --lexicon --io-timeout --max-connections --idle-timeout --shutdown-timeout --api-key --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +621,21 @@ _vtts() {
                     ;;
                 --dialect)
                     COMPREPLY=($(compgen -W "north south" -- "${cur}"))
+                    return 0
+                    ;;
+                --lexicon)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --io-timeout)

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand -s 'Speaker of a multi-speaker voice, by number or name'
             cand --speaker 'Speaker of a multi-speaker voice, by number or name'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
+            cand --lexicon 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]'
             cand --sentence-silence 'Seconds of silence between sentences [0–60]'
             cand --offline 'Never download: use installed voices only'
             cand --raw 'Write raw 16-bit little-endian mono PCM (the same as --format pcm)'
@@ -63,6 +64,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand -c 'Voice config (default: the model path + .json)'
             cand --config 'Voice config (default: the model path + .json)'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
+            cand --lexicon 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -70,6 +72,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand -f 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT'
             cand --file 'Read text from a file (''-'' for standard input); repeatable, read in order after TEXT'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
+            cand --lexicon 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -96,6 +99,7 @@ set edit:completion:arg-completer[vtts] = {|@words|
             cand --cors-origin 'Access-Control-Allow-Origin of every response; empty to send none'
             cand --sentence-silence 'Seconds of silence between sentences [0–60]'
             cand --dialect 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)'
+            cand --lexicon 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]'
             cand --io-timeout 'Seconds a connection may stall a read or a write, and a request body may take'
             cand --max-connections 'HTTP connections open at once; more get 503'
             cand --idle-timeout 'Seconds an HTTP connection may wait for its next request to begin'

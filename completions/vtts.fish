@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vtts_global_optspecs
-    string join \n f/file= m/model= c/config= voice= offline o/output= format= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= sentence-silence= q/quiet h/help V/version
+    string join \n f/file= m/model= c/config= voice= offline o/output= format= raw play output-dir= json-input speed= length-scale= noise-scale= noise-w= s/speaker= dialect= lexicon= sentence-silence= q/quiet h/help V/version
 end
 
 function __fish_vtts_needs_command
@@ -46,6 +46,7 @@ complete -c vtts -n "__fish_vtts_needs_command" -l noise-w -d 'Rhythm variation 
 complete -c vtts -n "__fish_vtts_needs_command" -s s -l speaker -d 'Speaker of a multi-speaker voice, by number or name' -r
 complete -c vtts -n "__fish_vtts_needs_command" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
+complete -c vtts -n "__fish_vtts_needs_command" -l lexicon -d 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]' -r -F
 complete -c vtts -n "__fish_vtts_needs_command" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r
 complete -c vtts -n "__fish_vtts_needs_command" -l offline -d 'Never download: use installed voices only'
 complete -c vtts -n "__fish_vtts_needs_command" -l raw -d 'Write raw 16-bit little-endian mono PCM (the same as --format pcm)'
@@ -66,10 +67,12 @@ complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s m -l model -d 'V
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s c -l config -d 'Voice config (default: the model path + .json)' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
+complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -l lexicon -d 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand phonemize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -s f -l file -d 'Read text from a file (\'-\' for standard input); repeatable, read in order after TEXT' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
+complete -c vtts -n "__fish_vtts_using_subcommand normalize" -l lexicon -d 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand normalize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s m -l model -d 'Voice model: a Piper .onnx file or the name of an installed voice; repeatable, the first is the default' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -s c -l config -d 'Config of the first voice model (default: the model path + .json)' -r -F
@@ -92,6 +95,7 @@ complete -c vtts -n "__fish_vtts_using_subcommand serve" -l cors-origin -d 'Acce
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l sentence-silence -d 'Seconds of silence between sentences [0–60]' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l dialect -d 'How numbers are read: north (nghìn, linh) or south (ngàn, lẻ)' -r -f -a "north\t'nghìn, một trăm linh năm, hai mươi tư'
 south\t'ngàn, một trăm lẻ năm, hai mươi bốn'"
+complete -c vtts -n "__fish_vtts_using_subcommand serve" -l lexicon -d 'Your own readings, applied first: a TSV of written form, tab, then spoken words or [[ phonemes ]]' -r -F
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l io-timeout -d 'Seconds a connection may stall a read or a write, and a request body may take' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l max-connections -d 'HTTP connections open at once; more get 503' -r
 complete -c vtts -n "__fish_vtts_using_subcommand serve" -l idle-timeout -d 'Seconds an HTTP connection may wait for its next request to begin' -r
