@@ -18,18 +18,27 @@
 //!   `.` or spaces, negatives (âm), decimals with `,` (phẩy) and with `.`
 //!   when the groups are not thousands ("2.5" hai phẩy năm), percent,
 //!   ordinals, ranges ("10-15" mười đến mười lăm), fractions, numbers with a
-//!   leading zero digit by digit (phone numbers, codes);
+//!   leading zero digit by digit (codes), versions ("4.0" bốn chấm không),
+//!   signs between numbers ("3 x 4" ba nhân bốn; "5 - 3 = 2" năm trừ ba);
+//! - phone numbers digit by digit in their groups: 09xx xxx xxx, +84 with
+//!   spaces, dots or dashes, hotlines 1800/1900;
 //! - dates (dd/mm/yyyy, d/m, mm/yyyy, yyyy-mm-dd, dd-mm-yyyy, dd.mm.yyyy),
-//!   with mùng for days 1–10 and tháng tư for April, and times (7h30, 7g30,
-//!   14:45, hh:mm:ss);
+//!   with mùng for days 1–10 and tháng tư for April ("tháng 4" too), a
+//!   quarter or term with its year ("quý 3/2024", "Q3/2024"), streets named
+//!   after a date ("đường 3/2" ba tháng hai), house numbers ("số 12/3"
+//!   mười hai trên ba), weekdays (T2 thứ hai, CN chủ nhật), and times (7h30,
+//!   7g30, 14:45, hh:mm:ss);
 //! - money and units after numbers (`data/normalize/units.tsv`);
 //! - abbreviations (`abbreviations.tsv`), loanwords (`loanwords.tsv`),
-//!   unknown all-capital acronyms spelled with the letter names of
-//!   `data/letters.tsv` (VTV is vê tê vê; all-capital Vietnamese words such
-//!   as ANH stay words), Roman numerals after the words that announce them;
+//!   acronyms said as words (`acronyms.tsv`: NATO na tô), other all-capital
+//!   acronyms spelled with the letter names of `data/letters.tsv` (VTV is vê
+//!   tê vê; all-capital Vietnamese words such as ANH stay words), Roman
+//!   numerals after the words that announce them;
 //! - e-mail and web addresses, and the symbols of `symbols.tsv`. A slash
-//!   between two ordinary words stays ("hoặc/và"): the segmenter reads it as
-//!   a silent word break; before a unit it reads "một" ("đồng/kg").
+//!   between words is "một" after something counted ("triệu/tháng",
+//!   "đồng/kg") and "hoặc" between two Vietnamese words ("ông/bà"); between
+//!   others it stays ("và/hoặc"), and the segmenter reads it as a silent
+//!   word break.
 //!
 //! Anything else is kept exactly as written: plain Vietnamese prose comes out
 //! unchanged, which keeps the phonemes identical to piper-tts's.
