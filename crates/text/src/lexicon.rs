@@ -149,6 +149,10 @@ impl Lexicon {
     /// the forms it lists, and the raw phonemes of forms given as phonemes.
     pub(crate) fn apply(&self, text: &str) -> Vec<Piece> {
         let mut pieces = Vec::new();
+        if self.is_empty() {
+            phonemes::push_text(&mut pieces, text.to_owned());
+            return pieces;
+        }
         let mut plain = String::new();
         let mut copied = 0;
         let mut at = 0;
@@ -176,11 +180,10 @@ impl Lexicon {
     }
 
     fn starts_word(&self, text: &str, at: usize) -> bool {
-        !self.0.by_key.is_empty()
-            && !text[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
+        !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
             && !text[at..].starts_with(char::is_whitespace)
     }
 
