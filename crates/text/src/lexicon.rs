@@ -5,7 +5,9 @@
 //!
 //! It is applied before the built-in normaliser, only at word boundaries:
 //! a form matches where the character before it and the character after it
-//! are not letters or digits (or are the start or the end of the text). Where
+//! are not letters or digits (or are the start or the end of the text), and
+//! not a mark such as `.` `/` `-` that joins it to more letters or digits
+//! ("2/9" does not match inside "2/9/2024", nor "vtts" inside "vtts.vn"). Where
 //! forms overlap, the one that starts first wins, and of those starting at
 //! the same place the longest. A form written all in lower case matches in
 //! any case ("vtts" matches "VTTS" and "Vtts"); a form with a capital letter
@@ -94,6 +96,8 @@ impl Lexicon {
         let mut lines_of: HashMap<(String, bool), usize> = HashMap::new();
         let mut digest = Fnv::default();
         let mut count = 0;
+        // Editors on Windows may start a UTF-8 file with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, line) in text.lines().enumerate() {
             let line_number = index + 1;
             let error = |message: String| LexiconError {
@@ -180,11 +184,13 @@ impl Lexicon {
     }
 
     fn starts_word(&self, text: &str, at: usize) -> bool {
-        !text[..at]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-            && !text[at..].starts_with(char::is_whitespace)
+        let mut before = text[..at].chars().rev();
+        let joined = match (before.next(), before.next()) {
+            (Some(c), _) if c.is_alphanumeric() => true,
+            (Some(c), Some(d)) => is_joiner(c) && d.is_alphanumeric(),
+            _ => false,
+        };
+        !joined && !text[at..].starts_with(char::is_whitespace)
     }
 
     /// The longest entry matching at `at` and ending at a word boundary.
@@ -193,13 +199,21 @@ impl Lexicon {
         let entries = self.0.by_key.get(&key)?;
         entries.iter().find_map(|entry| {
             let end = matches_at(text, at, entry)?;
-            let boundary = !text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            boundary.then_some((end, &entry.spoken))
+            let mut after = text[end..].chars();
+            let joined = match (after.next(), after.next()) {
+                (Some(c), _) if c.is_alphanumeric() => true,
+                (Some(c), Some(d)) => is_joiner(c) && d.is_alphanumeric(),
+                _ => false,
+            };
+            (!joined).then_some((end, &entry.spoken))
         })
     }
+}
+
+/// Marks that join letters and digits into one written form ("2/9/2024",
+/// "4.0.1", "vtts.vn"), so a form does not end or start beside them.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '/' | '-' | ',' | ':' | '@' | '_')
 }
 
 /// A row: the written form and what it is said as.
@@ -347,6 +361,27 @@ mod tests {
         assert_eq!(applied(&lex, "đọc Hà Nội Mới nhé"), "đọc báo nhé");
         assert_eq!(applied(&lex, "ở Hà Nội nhé"), "ở thủ đô nhé");
         assert_eq!(applied(&lex, "Hà Nội Mới Xa"), "báo Xa");
+    }
+
+    #[test]
+    fn forms_do_not_match_inside_longer_written_forms() {
+        let lex = lexicon("2/9\tquốc khánh\nvtts\tvê\n");
+        assert_eq!(
+            applied(&lex, "ngày 2/9, không phải 2/9/2024"),
+            "ngày quốc khánh, không phải 2/9/2024"
+        );
+        assert_eq!(
+            applied(&lex, "vtts.vn và www.vtts và vtts."),
+            "vtts.vn và www.vtts và vê."
+        );
+        assert_eq!(applied(&lex, "(2/9) 12/9 2/90"), "(quốc khánh) 12/9 2/90");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_row() {
+        let lex = lexicon("\u{feff}vtts\tvê\n");
+        assert_eq!(applied(&lex, "vtts"), "vê");
+        assert!(Lexicon::parse("\u{feff}# c\n", "x").is_ok());
     }
 
     #[test]

@@ -210,6 +210,11 @@ struct Ctx {
     among_capitals: bool,
     /// The previous token is a Vietnamese word in capitals.
     after_capitals: bool,
+    /// The previous token has no mark after it ("tháng 4", not "tháng, 4").
+    prev_bare: bool,
+    /// The next token says what a number before it counts: a unit, a
+    /// number word or a per word other than năm ("4 triệu", "4 ngày").
+    next_counts: bool,
 }
 
 impl Ctx {
@@ -223,6 +228,8 @@ impl Ctx {
             after_name: false,
             among_capitals: false,
             after_capitals: false,
+            prev_bare: false,
+            next_counts: false,
         }
     }
 
@@ -261,6 +268,7 @@ impl Ctx {
             && chars.all(char::is_lowercase)
             && !words::is_syllable(token.core);
         self.after_capitals = is_capital_word(token.core);
+        self.prev_bare = token.suffix.is_empty();
         if ends_sentence {
             self.prev.clear();
             self.prev2.clear();
@@ -269,6 +277,21 @@ impl Ctx {
         }
         self.pair = format!("{} {}", self.prev2, self.prev);
     }
+}
+
+/// Whether `token` says what the number before it counts: "4 triệu",
+/// "4 ngày", "4 kg"; "năm" is not counted, as it names the year after a
+/// month ("tháng 4 năm 2024").
+fn counts(token: &Token) -> bool {
+    let lower = token.core.to_lowercase();
+    token.prefix.is_empty()
+        && lower != "năm"
+        && (TABLES.units.contains_key(token.core)
+            || TABLES.is(Context::Per, &lower)
+            || matches!(
+                lower.as_str(),
+                "nghìn" | "ngàn" | "triệu" | "tỷ" | "tỉ" | "trăm" | "chục" | "mươi"
+            ))
 }
 
 /// A Vietnamese word written in capitals: "LÀ", "TRIỆU".
@@ -337,8 +360,10 @@ fn rewrites(text: &str, dialect: Dialect) -> Vec<Rewrite> {
                 (count, Some((words, suffix)))
             }
             None => {
-                ctx.among_capitals = ctx.after_capitals
-                    || tokens.get(i + 1).is_some_and(|t| is_capital_word(t.core));
+                let next = tokens.get(i + 1);
+                ctx.among_capitals =
+                    ctx.after_capitals || next.is_some_and(|t| is_capital_word(t.core));
+                ctx.next_counts = token.suffix.is_empty() && next.is_some_and(counts);
                 (1, read_token(token, &tokens[i + 1..], &ctx))
             }
         };
@@ -443,11 +468,25 @@ fn digit_groups(tokens: &[Token], ctx: &Ctx) -> Option<(usize, String)> {
             .count()
     };
     if plus {
-        // "+84 912 345 678", "+84 28 3829 5555": a country code, then groups.
+        // "+84 912 345 678", "+84 28 3829 5555": a country code, then groups;
+        // "+100 000 000 đồng" is an amount.
         let rest = phone_groups(2..=4);
         let total: usize = groups[..=rest].iter().map(|g| g.len()).sum();
-        let valid = rest > 0 && lead.len() <= 3 && (9..=15).contains(&total);
-        return valid.then(|| (rest + 1, format!("cộng {}", read::phone(&groups[..=rest]))));
+        let thousands = groups[1..=rest].iter().all(|g| g.len() == 3);
+        let unit_follows = tokens
+            .get(rest + 1)
+            .is_some_and(|t| TABLES.units.contains_key(t.core));
+        if rest == 0 || lead.len() > 3 {
+            return None;
+        }
+        let spoken = if thousands && (unit_follows || total < read::MIN_PHONE_DIGITS) {
+            numbers::integer(&groups[..=rest].concat(), ctx.dialect)
+        } else if (read::MIN_PHONE_DIGITS..=read::MAX_PHONE_DIGITS).contains(&total) {
+            read::phone(&groups[..=rest])
+        } else {
+            return None;
+        };
+        return Some((rest + 1, format!("cộng {spoken}")));
     }
     // "1900 1234", "1800 123 456".
     if let Some(rest) = (1..groups.len().min(3))

@@ -51,20 +51,36 @@ pub(crate) fn split(text: &str, mut read: impl FnMut(&str) -> Vec<Piece>) -> Vec
     };
     while let Some(open) = rest.find("[[") {
         let inside = &rest[open + 2..];
-        let line_end = inside.find('\n').unwrap_or(inside.len());
-        let Some(close) = inside[..line_end].find("]]") else {
-            // Text up to the line end; a block may open on a later line.
-            let end = open + 2 + line_end;
-            add_text(&mut pieces, &rest[..end]);
-            rest = &rest[end..];
-            continue;
-        };
-        add_text(&mut pieces, &rest[..open]);
-        pieces.push(Piece::Phonemes(inside[..close].trim().to_owned()));
-        rest = &inside[close + 2..];
+        match close(inside) {
+            Ok(close) => {
+                add_text(&mut pieces, &rest[..open]);
+                pieces.push(Piece::Phonemes(inside[..close].trim().to_owned()));
+                rest = &inside[close + 2..];
+            }
+            Err(line_end) => {
+                // Text up to the line end; a block may open on a later line.
+                let end = open + 2 + line_end;
+                add_text(&mut pieces, &rest[..end]);
+                rest = &rest[end..];
+            }
+        }
     }
     add_text(&mut pieces, rest);
     pieces
+}
+
+/// Where the first `]]` of `inside` is, or where its line ends first: one
+/// scan up to whichever comes first, so that text is read once.
+fn close(inside: &str) -> Result<usize, usize> {
+    let bytes = inside.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => return Err(i),
+            b']' if bytes.get(i + 1) == Some(&b']') => return Ok(i),
+            _ => {}
+        }
+    }
+    Err(bytes.len())
 }
 
 /// The sentences of `pieces`, each run of text read into sentences by
@@ -151,6 +167,15 @@ mod tests {
             split_plain("a [[b]][[c]] d"),
             [text("a "), raw("b"), raw("c"), text(" d")]
         );
+    }
+
+    #[test]
+    fn splitting_takes_linear_time() {
+        for text in ["[[a]]".repeat(200_000), "[[ a\n".repeat(200_000) + "]]"] {
+            let started = std::time::Instant::now();
+            assert!(!split_plain(&text).is_empty());
+            assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        }
     }
 
     #[test]

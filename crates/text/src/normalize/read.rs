@@ -2,9 +2,9 @@
 //! around it): numbers with what is glued to them, dates, times, money,
 //! units, symbols, dotted abbreviations.
 
-use super::Ctx;
 use super::numbers::{self, Date, Time};
 use super::tables::{AbbreviationKind, Context, TABLES};
+use super::{Ctx, Dialect};
 use super::{web, words};
 use crate::data::Words;
 
@@ -157,7 +157,10 @@ fn word_slash(core: &str, ctx: &Ctx) -> Option<String> {
         return None;
     }
     let per = |w: &str| TABLES.is(Context::Per, &w.to_lowercase());
-    let counted = ctx.after_number || per(left) || TABLES.units.contains_key(left);
+    // A stretch of time is not counted by itself: "ngày/tháng/năm sinh".
+    let counted = ctx.after_number
+        || TABLES.units.contains_key(left)
+        || per(left) && !TABLES.is(Context::Time, &left.to_lowercase());
     // "300 nghìn/người/đêm" ba trăm nghìn một người một đêm.
     if counted && rest.iter().all(|w| per(w)) {
         let left = words::read_word(left, ctx).unwrap_or_else(|| (*left).to_owned());
@@ -325,7 +328,7 @@ fn read_atoms(atoms: &[Atom], ctx: &Ctx) -> String {
         return equation(atoms, ctx);
     }
     signed(atoms, ctx)
-        .or_else(|| weekdays(atoms))
+        .or_else(|| weekdays(atoms, ctx))
         .or_else(|| currency_first(atoms, ctx))
         .or_else(|| dashed(atoms, ctx))
         .or_else(|| per_unit_measure(atoms, ctx))
@@ -354,8 +357,12 @@ fn signed(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
     Some(format!("{lead} {rest}"))
 }
 
+/// The fewest and the most digits of a phone number with its country code.
+pub(super) const MIN_PHONE_DIGITS: usize = 10;
+pub(super) const MAX_PHONE_DIGITS: usize = 15;
+
 /// "+84.912.345.678", "+84-912-345-678", "+84912345678": the digit groups
-/// of an international number after its "+".
+/// of an international number after its "+" ("+10.000.000" is an amount).
 fn international_phone<'a>(sign: &Atom, rest: &[Atom<'a>]) -> Option<Vec<&'a str>> {
     if sign.kind != Kind::Sym('+') {
         return None;
@@ -371,7 +378,7 @@ fn international_phone<'a>(sign: &Atom, rest: &[Atom<'a>]) -> Option<Vec<&'a str
     let total: usize = groups.iter().map(|g| g.len()).sum();
     let valid = groups.iter().all(|g| plain_digits(g))
         && (groups.len() == 1 || groups[0].len() <= 3)
-        && (8..=15).contains(&total);
+        && (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&total);
     valid.then_some(groups)
 }
 
@@ -391,8 +398,17 @@ fn weekday(atoms: &[Atom]) -> Option<String> {
     }
 }
 
-/// "T2", and ranges of weekdays: "T2-T6" thứ hai đến thứ sáu, "T2–CN".
-fn weekdays(atoms: &[Atom]) -> Option<String> {
+/// "T2", and ranges of weekdays: "T2-T6" thứ hai đến thứ sáu, "T2–CN";
+/// not after a word that names things by label ("tòa T2", "khối u T3") or
+/// after another T-number that is no weekday ("T1, T2").
+fn weekdays(atoms: &[Atom], ctx: &Ctx) -> Option<String> {
+    let other_label = ctx
+        .prev
+        .strip_prefix('t')
+        .is_some_and(|n| plain_digits(n) && !matches!(numbers::small(n), Some(2..=7)));
+    if ctx.is(Context::Label) || other_label {
+        return None;
+    }
     let days: Vec<String> = atoms.split(is_dash).map(weekday).collect::<Option<_>>()?;
     (days.len() <= 2).then(|| days.join(" đến "))
 }
@@ -678,8 +694,10 @@ pub(super) fn phone(groups: &[&str]) -> String {
 fn number(text: &str, ctx: &Ctx) -> String {
     let dialect = ctx.dialect;
     if plain_digits(text) {
-        // "tháng 4" is tháng tư, "tháng 04" too.
+        // "tháng 4" is tháng tư, "tháng 04" too; "mỗi tháng 4 triệu" counts.
         if ctx.prev == "tháng"
+            && ctx.prev_bare
+            && !ctx.next_counts
             && let Some(month) = numbers::small(text).filter(|m| (1..=12).contains(m))
         {
             return numbers::month_name(month, dialect);
@@ -790,6 +808,9 @@ fn slash(a: &str, b: &str, ctx: &Ctx, force_date: bool) -> String {
             numbers::integer(b, dialect)
         )
     };
+    if ctx.is(Context::Fraction) {
+        return fraction(a, b, dialect);
+    }
     if ctx.is(Context::Address) {
         return over();
     }
@@ -798,7 +819,9 @@ fn slash(a: &str, b: &str, ctx: &Ctx, force_date: bool) -> String {
         return format!("{a} năm {b}");
     }
     let date = Date::new(Some(a), b, None);
+    // "đường 3/2" names a street; "đường 1/2 chén" is sugar.
     if ctx.is(Context::Street)
+        && !ctx.next_counts
         && let Some(Date {
             day: Some(day),
             month,
@@ -824,6 +847,12 @@ fn slash(a: &str, b: &str, ctx: &Ctx, force_date: bool) -> String {
     {
         return date.read(&ctx.prev, dialect);
     }
+    fraction(a, b, dialect)
+}
+
+/// "a/b" as a fraction: "3/4" ba phần tư, a number over a year "15/2020"
+/// mười lăm trên hai nghìn không trăm hai mươi.
+fn fraction(a: &str, b: &str, dialect: Dialect) -> String {
     let numerator = numbers::integer(a, dialect);
     match numbers::small(b) {
         Some(4) => format!("{numerator} phần tư"),

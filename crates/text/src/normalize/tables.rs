@@ -49,6 +49,10 @@ pub(super) enum Context {
     Address,
     Street,
     Per,
+    Time,
+    Fraction,
+    Label,
+    Era,
 }
 
 /// How an acronym of `acronyms.tsv` is said.
@@ -120,6 +124,10 @@ impl Tables {
                     "address" => Context::Address,
                     "street" => Context::Street,
                     "per" => Context::Per,
+                    "time" => Context::Time,
+                    "fraction" => Context::Fraction,
+                    "label" => Context::Label,
+                    "era" => Context::Era,
                     _ => return None,
                 };
                 Some((kind, *row.get(1)?))

@@ -20,6 +20,10 @@ pub(super) fn is_syllable(word: &str) -> bool {
 /// A token made only of letters, read in context; `None` keeps it as
 /// written (Vietnamese words, names, foreign words without a reading).
 pub(super) fn read_word(core: &str, ctx: &Ctx) -> Option<String> {
+    // "năm 40 sau CN": Công nguyên, not chủ nhật.
+    if core == "CN" && ctx.is(Context::Era) {
+        return Some("công nguyên".to_owned());
+    }
     if let Some(abbreviation) = TABLES.abbreviations.get(core)
         && abbreviation.kind == AbbreviationKind::Plain
     {
