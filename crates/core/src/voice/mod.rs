@@ -4,6 +4,7 @@ pub mod config;
 mod identity;
 mod optimized;
 pub mod runtime;
+pub mod split;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
