@@ -115,6 +115,7 @@ fn same_audio_as_piper(model: &str, text: &str, length_scale: f32, speaker: Opti
         speaker: SpeakerId(speaker.unwrap_or(0)),
         reading: Default::default(),
         sentence_silence: DEFAULT_SENTENCE_SILENCE,
+        delivery: Default::default(),
     };
     let ours: Vec<_> = voice
         .synthesize(text, &options)

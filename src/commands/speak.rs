@@ -13,7 +13,8 @@ use serde::Deserialize;
 use vtts_core::audio::{AudioSink, PlaybackSink};
 use vtts_core::voices::{self, Store};
 use vtts_core::{
-    AudioChunk, Error, Format, Parallelism, Recorder, Synthesis, SynthesisRequest, Target, Voice,
+    AudioChunk, Delivery, Error, Format, Parallelism, Recorder, Synthesis, SynthesisRequest,
+    Target, Voice,
 };
 
 use crate::input::{Lines, Paragraphs};
@@ -66,9 +67,15 @@ pub fn find_voice(choice: &VoiceChoice, quiet: bool) -> Result<PathBuf> {
 }
 
 /// Everything to one output, sentence after sentence.
-fn speak_all(voice: &Voice, options: &SpeakOptions, synthesis: Synthesis) -> Result<()> {
+fn speak_all(voice: &Voice, options: &SpeakOptions, mut synthesis: Synthesis) -> Result<()> {
     let rate = voice.sample_rate();
     let output = &options.output;
+    // What plays or streams goes window by window; a file gets whole
+    // sentences, normalised exactly as piper-tts normalises them.
+    synthesis.delivery = match output.destination {
+        Destination::Stdout | Destination::Play => Delivery::Windows,
+        _ => Delivery::Sentences,
+    };
     // A file or the sound card is opened before synthesis so that a bad path
     // or a missing device fails at once; stdout gets nothing until there is audio.
     let mut recorder = match &output.destination {

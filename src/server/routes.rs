@@ -465,7 +465,11 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
         true => "text/event-stream".to_string(),
         false => style.format.content_type(style.rate),
     };
-    let chunks = job.voice.synthesize(&job.text, &job.synthesis);
+    let synthesis = vtts_core::Synthesis {
+        delivery: vtts_core::Delivery::Windows,
+        ..job.synthesis.clone()
+    };
+    let chunks = job.voice.synthesize(&job.text, &synthesis);
     let silence = job.synthesis.sentence_silence;
     let gone = ctx.clients.gone(&request);
 

@@ -37,6 +37,6 @@ pub mod voices;
 pub use audio::{Format, Target};
 pub use error::{Error, Result};
 pub use record::{Recorded, Recorder};
-pub use request::{Speed, Synthesis, SynthesisRequest};
+pub use request::{Delivery, Speed, Synthesis, SynthesisRequest};
 pub use synth::{AudioChunk, Chunks};
 pub use voice::{Identity, Parallelism, Scales, SpeakerId, Voice};

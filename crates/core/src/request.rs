@@ -222,6 +222,19 @@ impl SynthesisRequest {
     }
 }
 
+/// When a sentence's audio is handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delivery {
+    /// Whole sentences, each scaled so its peak is at full scale, exactly as
+    /// piper-tts does: for files, where waiting costs nothing.
+    #[default]
+    Sentences,
+    /// Window by window as the sentence is decoded, at a loudness set by
+    /// its first window ([`crate::audio::StreamGain`]): for streams and
+    /// playback, which start sooner.
+    Windows,
+}
+
 /// Checked settings of one synthesis, ready for [`Voice::synthesize`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Synthesis {
@@ -233,6 +246,8 @@ pub struct Synthesis {
     pub reading: Reading,
     /// Seconds of silence between sentences.
     pub sentence_silence: f32,
+    /// When audio is handed out; it does not change what is said.
+    pub delivery: Delivery,
 }
 
 impl Synthesis {
@@ -243,6 +258,7 @@ impl Synthesis {
             speaker: SpeakerId::default(),
             reading: Reading::default(),
             sentence_silence: DEFAULT_SENTENCE_SILENCE,
+            delivery: Delivery::default(),
         }
     }
 

@@ -4,10 +4,10 @@
 
 use vtts_text::{self as text, Sentence};
 
-use crate::audio;
+use crate::audio::{self, StreamGain};
 use crate::error::Result;
-use crate::request::Synthesis;
-use crate::voice::Voice;
+use crate::request::{Delivery, Synthesis};
+use crate::voice::{Decoding, Voice};
 
 /// The most phonemes one model run gets at normal speed (length scale 1);
 /// at other speeds the limit scales so that a run's audio stays as long,
@@ -60,8 +60,10 @@ impl AudioChunk {
 }
 
 impl Voice {
-    /// Speaks `text`: yields one [`AudioChunk`] per sentence (or piece of a
-    /// long sentence), synthesising each only when it is asked for.
+    /// Speaks `text`: yields the audio of each sentence lazily, synthesising
+    /// only when asked. With [`Delivery::Sentences`] that is one
+    /// [`AudioChunk`] per sentence (or piece of a long sentence of a voice
+    /// that runs whole); with [`Delivery::Windows`] one per decoded window.
     pub fn synthesize(&self, text: &str, synthesis: &Synthesis) -> Chunks<'_> {
         Chunks {
             voice: self,
@@ -70,27 +72,6 @@ impl Voice {
             sentence: None,
         }
     }
-
-    /// Runs the model on one piece of a sentence.
-    fn synthesize_piece(
-        &self,
-        text: &str,
-        phonemes: &str,
-        ends_sentence: bool,
-        synthesis: &Synthesis,
-    ) -> Result<AudioChunk> {
-        let ids = self.config().phoneme_id_map.sentence_ids(phonemes.chars());
-        let raw = self.infer(&ids.ids, synthesis.scales, synthesis.speaker)?;
-        Ok(AudioChunk {
-            text: text.to_string(),
-            ends_sentence,
-            phonemes: phonemes.to_string(),
-            ids: ids.ids,
-            missing: ids.missing,
-            samples: audio::to_pcm16(&raw),
-            sample_rate: self.sample_rate(),
-        })
-    }
 }
 
 /// The lazy stream of sentence audio returned by [`Voice::synthesize`].
@@ -98,8 +79,24 @@ pub struct Chunks<'v> {
     voice: &'v Voice,
     synthesis: Synthesis,
     sentences: std::vec::IntoIter<Sentence>,
-    /// The sentence being spoken and its pieces still to run.
-    sentence: Option<(String, std::vec::IntoIter<String>)>,
+    /// The sentence being spoken.
+    sentence: Option<Speaking<'v>>,
+}
+
+/// A sentence being spoken: its pieces still to run (one for a windowed
+/// voice) and the one being decoded.
+struct Speaking<'v> {
+    text: String,
+    pieces: std::vec::IntoIter<String>,
+    piece: Option<Piece<'v>>,
+}
+
+struct Piece<'v> {
+    phonemes: String,
+    ids: Vec<i64>,
+    missing: Vec<char>,
+    decoding: Decoding<'v>,
+    gain: StreamGain,
 }
 
 impl Chunks<'_> {
@@ -109,30 +106,91 @@ impl Chunks<'_> {
     }
 }
 
-impl Iterator for Chunks<'_> {
+impl<'v> Iterator for Chunks<'v> {
     type Item = Result<AudioChunk>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some((text, pieces)) = &mut self.sentence
-                && let Some(phonemes) = pieces.next()
-            {
-                let ends_sentence = pieces.len() == 0;
-                return Some(self.voice.synthesize_piece(
-                    text,
-                    &phonemes,
-                    ends_sentence,
-                    &self.synthesis,
-                ));
+            if let Some(speaking) = &mut self.sentence {
+                if let Some(piece) = &mut speaking.piece {
+                    let raw = match self.synthesis.delivery {
+                        Delivery::Sentences => piece
+                            .decoding
+                            .by_ref()
+                            .collect::<Result<Vec<_>>>()
+                            .map(|w| w.concat()),
+                        Delivery::Windows => match piece.decoding.next() {
+                            Some(window) => window,
+                            None => Ok(Vec::new()),
+                        },
+                    };
+                    let raw = match raw {
+                        Ok(raw) => raw,
+                        Err(e) => {
+                            self.sentence = None;
+                            return Some(Err(e));
+                        }
+                    };
+                    // A voice that runs whole has its sentence at once.
+                    let samples = match self.synthesis.delivery {
+                        Delivery::Windows if self.voice.is_windowed() => piece.gain.apply(&raw),
+                        _ => audio::to_pcm16(&raw),
+                    };
+                    let piece_done = piece.decoding.is_done();
+                    let chunk = AudioChunk {
+                        text: speaking.text.clone(),
+                        ends_sentence: piece_done && speaking.pieces.len() == 0,
+                        phonemes: std::mem::take(&mut piece.phonemes),
+                        ids: std::mem::take(&mut piece.ids),
+                        missing: std::mem::take(&mut piece.missing),
+                        samples,
+                        sample_rate: self.voice.sample_rate(),
+                    };
+                    if piece_done {
+                        speaking.piece = None;
+                    }
+                    return Some(Ok(chunk));
+                }
+                if let Some(phonemes) = speaking.pieces.next() {
+                    let ids = self
+                        .voice
+                        .config()
+                        .phoneme_id_map
+                        .sentence_ids(phonemes.chars());
+                    let scales = self.synthesis.scales;
+                    match self.voice.decode(&ids.ids, scales, self.synthesis.speaker) {
+                        Ok(decoding) => {
+                            speaking.piece = Some(Piece {
+                                phonemes,
+                                ids: ids.ids,
+                                missing: ids.missing,
+                                decoding,
+                                gain: StreamGain::default(),
+                            });
+                        }
+                        Err(e) => {
+                            self.sentence = None;
+                            return Some(Err(e));
+                        }
+                    }
+                    continue;
+                }
             }
-            let scale = self.synthesis.scales.length_scale;
             let sentence = text::phonemize_sentence(&self.sentences.next()?);
             self.sentence = sentence.map(|sentence| {
-                let pieces: Vec<String> = runs(&sentence.phonemes, scale)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                (sentence.text, pieces.into_iter())
+                // A windowed voice needs no cut: its memory follows the window.
+                let pieces: Vec<String> = match self.voice.is_windowed() {
+                    true => vec![sentence.phonemes],
+                    false => runs(&sentence.phonemes, self.synthesis.scales.length_scale)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                };
+                Speaking {
+                    text: sentence.text,
+                    pieces: pieces.into_iter(),
+                    piece: None,
+                }
             });
         }
     }

@@ -71,7 +71,13 @@ fn speak(ctx: &Context, task: &Speak) -> Result<bool, ApiError> {
         Recorder::lazy(open, silence, rate).limit_seconds(ctx.config.max_audio_seconds);
     let result = recorder
         .record(
-            job.voice.synthesize(&job.text, &job.synthesis),
+            job.voice.synthesize(
+                &job.text,
+                &vtts_core::Synthesis {
+                    delivery: vtts_core::Delivery::Windows,
+                    ..job.synthesis.clone()
+                },
+            ),
             count_sentences(ctx),
         )
         .and_then(|()| recorder.finish());

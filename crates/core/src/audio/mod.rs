@@ -55,6 +55,48 @@ pub fn to_pcm16(samples: &[f32]) -> Vec<i16> {
         .collect()
 }
 
+/// Loudness for audio that leaves before its sentence has ended, where the
+/// sentence's peak, which piper-tts scales to full scale, is not known yet.
+///
+/// The scale is set by the first window with sound: its peak goes to
+/// [`StreamGain::HEADROOM`] of full scale, which leaves room for a louder
+/// part later (on Piper voices the first windows hold 70 to 96 % of the
+/// sentence's peak). A later window that would clip lowers the scale from
+/// itself on (its peak to full scale), and the scale never rises again
+/// within the sentence. So nothing clips, and a sentence is at most
+/// 1/HEADROOM quieter than piper-tts makes it (BENCHMARKS.md, Loudness).
+#[derive(Debug, Default, Clone)]
+pub struct StreamGain {
+    scale: Option<f32>,
+}
+
+impl StreamGain {
+    /// Where the first window's peak goes, as a share of full scale.
+    pub const HEADROOM: f32 = 0.8;
+
+    /// One window of raw model output as 16-bit PCM.
+    pub fn apply(&mut self, samples: &[f32]) -> Vec<i16> {
+        let peak = samples
+            .iter()
+            .filter(|x| x.is_finite())
+            .fold(0.0f32, |peak, x| peak.max(x.abs()));
+        let scale = match self.scale {
+            Some(scale) if peak * scale > 1.0 => 1.0 / peak,
+            Some(scale) => scale,
+            None if peak < 1e-8 => return vec![0; samples.len()],
+            None => Self::HEADROOM / peak,
+        };
+        self.scale = Some(scale);
+        samples
+            .iter()
+            .map(|&x| {
+                let x = if x.is_finite() { x * scale } else { 0.0 };
+                (x.clamp(-1.0, 1.0) * 32767.0) as i16
+            })
+            .collect()
+    }
+}
+
 /// The number of samples in `seconds` of audio at `sample_rate`, whole samples only.
 pub fn samples_in(seconds: f32, sample_rate: u32) -> usize {
     (f64::from(seconds) * f64::from(sample_rate)) as usize
@@ -83,6 +125,23 @@ mod tests {
     #[test]
     fn non_finite_samples_do_not_spread() {
         assert_eq!(to_pcm16(&[f32::NAN, 0.5, f32::INFINITY]), vec![0, 32767, 0]);
+    }
+
+    #[test]
+    fn a_stream_is_scaled_by_its_first_window_and_never_clips() {
+        let mut gain = StreamGain::default();
+        assert_eq!(
+            gain.apply(&[0.0, 1e-9]),
+            vec![0, 0],
+            "silence sets no scale"
+        );
+        // The first window's peak goes to 0.8 of full scale.
+        assert_eq!(gain.apply(&[0.5, -0.25]), vec![26213, -13106]);
+        // A louder window lowers the scale: its peak is full scale...
+        assert_eq!(gain.apply(&[1.0, 0.5]), vec![32767, 16383]);
+        // ...and so is every later window's at that scale.
+        assert_eq!(gain.apply(&[0.5]), vec![16383]);
+        assert_eq!(gain.apply(&[f32::NAN, 0.25]), vec![0, 8191]);
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! A Piper voice: its config and its ONNX Runtime session(s), reused for every sentence.
+//!
+//! A voice whose graph splits at its decoder (`split.rs`) keeps sessions of
+//! the two halves and decodes each sentence in windows (`windows.rs`), so
+//! that its audio comes out while it is decoded; another voice runs whole.
 
 pub mod config;
 mod identity;
 mod optimized;
 pub mod runtime;
 pub mod split;
+mod windows;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,6 +21,7 @@ use ort::value::Tensor;
 
 pub use config::{InferenceDefaults, VoiceConfig};
 pub use identity::Identity;
+pub use windows::Decoding;
 
 use crate::error::{Error, Result};
 
@@ -49,16 +55,63 @@ pub struct Voice {
     name: String,
     identity: Identity,
     config: VoiceConfig,
-    // The `ort` API asks for `&mut` to run a session, so each is behind a
-    // lock held for one sentence; a server keeps several so that its workers
-    // synthesise at the same time.
+    engine: Engine,
+    /// Model runs in progress.
+    running: AtomicUsize,
+    takes_speaker: bool,
+    /// Why the voice runs whole, when its graph could not be split.
+    unsplit: Option<String>,
+}
+
+/// Opens a session of one graph on this many threads (all when `None`).
+type Opener<'a> = dyn Fn(Option<usize>) -> ort::Result<Session> + 'a;
+
+/// The sessions a voice runs on.
+enum Engine {
+    /// The whole graph, one run per sentence.
+    Whole(Pool),
+    /// The graph in two: the encoder once per sentence, the decoder per
+    /// window. `cut` names the tensors between them, the latent first.
+    Split {
+        encoder: Pool,
+        decoder: Pool,
+        cut: Vec<String>,
+    },
+}
+
+/// Sessions of one graph. The `ort` API asks for `&mut` to run a session,
+/// so each is behind a lock held for one run; a server keeps several so that
+/// its workers synthesise at the same time.
+struct Pool {
     sessions: Vec<Mutex<Session>>,
     next: AtomicUsize,
     /// A session on every core, taken only when no other run is going on.
     solo: Option<Mutex<Session>>,
-    /// Model runs in progress.
-    running: AtomicUsize,
-    takes_speaker: bool,
+}
+
+impl Pool {
+    /// The session for a run that starts now: the solo one when no other run
+    /// is going on, else one no one is running, else the next in turn.
+    fn free_session(&self, alone: bool) -> MutexGuard<'_, Session> {
+        if alone && let Some(guard) = self.solo.as_ref().and_then(try_take) {
+            return guard;
+        }
+        let n = self.sessions.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        (0..n)
+            .find_map(|i| try_take(&self.sessions[(start + i) % n]))
+            .unwrap_or_else(|| {
+                self.sessions[start % n]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            })
+    }
+
+    fn first(&self) -> MutexGuard<'_, Session> {
+        self.sessions[0]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// How many model sessions a voice keeps and how many threads each runs on.
@@ -160,27 +213,53 @@ impl Voice {
                     None => builder,
                 })
             };
-        let cache = optimized::Entry::for_model(model, &identity);
-        let open = |threads: Option<usize>| {
-            let configure = |builder| configure_with(builder, threads);
-            match &cache {
-                Some(entry) => entry.session(environment, &configure),
-                None => configure(Session::builder(environment)?)?.commit_from_file(model),
-            }
-        };
         let invalid = |e: ort::Error| Error::InvalidVoice {
             path: model.to_path_buf(),
             message: format!("loading voice model {}: {e}", model.display()),
         };
-        let sessions = (0..parallelism.sessions.max(1))
-            .map(|_| open(parallelism.threads_per_session))
-            .collect::<Result<Vec<Session>, _>>()
-            .map_err(invalid)?;
-        let solo = match parallelism.solo {
-            true => Some(Mutex::new(open(None).map_err(invalid)?)),
-            false => None,
+        let pool = |open: &Opener| -> Result<Pool> {
+            let sessions = (0..parallelism.sessions.max(1))
+                .map(|_| open(parallelism.threads_per_session).map(Mutex::new))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(invalid)?;
+            let solo = match parallelism.solo {
+                true => Some(Mutex::new(open(None).map_err(invalid)?)),
+                false => None,
+            };
+            Ok(Pool {
+                sessions,
+                next: AtomicUsize::new(0),
+                solo,
+            })
         };
-        let input_names: Vec<&str> = sessions[0].inputs().iter().map(|i| i.name()).collect();
+        // VTTS_WINDOWS=0 runs every voice whole (for comparisons).
+        let windowed = std::env::var_os("VTTS_WINDOWS").is_none_or(|v| v != "0");
+        let split = match windowed {
+            true => split_engine(model, &identity, environment, &configure_with, &pool),
+            false => Err(None),
+        };
+        let (engine, unsplit) = match split {
+            Ok(engine) => (engine, None),
+            Err(reason) => {
+                let cache = optimized::Entry::for_model(model, &identity);
+                let open = |threads: Option<usize>| {
+                    let configure = |builder| configure_with(builder, threads);
+                    match &cache {
+                        Some(entry) => {
+                            entry.session(environment, &configure, &optimized::Source::File)
+                        }
+                        None => configure(Session::builder(environment)?)?.commit_from_file(model),
+                    }
+                };
+                (Engine::Whole(pool(&open)?), reason)
+            }
+        };
+        let first = match &engine {
+            Engine::Whole(pool) | Engine::Split { encoder: pool, .. } => pool.first(),
+        };
+        let input_names: Vec<String> = first.inputs().iter().map(|i| i.name().to_owned()).collect();
+        drop(first);
+        let input_names: Vec<&str> = input_names.iter().map(String::as_str).collect();
         for required in ["input", "input_lengths", "scales"] {
             if !input_names.contains(&required) {
                 return Err(Error::InvalidVoice {
@@ -197,11 +276,10 @@ impl Voice {
             name: name_of(model),
             identity,
             config,
-            sessions: sessions.into_iter().map(Mutex::new).collect(),
-            next: AtomicUsize::new(0),
-            solo,
+            engine,
             running: AtomicUsize::new(0),
             takes_speaker,
+            unsplit,
         })
     }
 
@@ -253,25 +331,32 @@ impl Voice {
         }
     }
 
-    /// The session for a run that starts now: the solo one when no other run
-    /// is going on, else one no one is running, else the next in turn.
-    fn free_session(&self, alone: bool) -> MutexGuard<'_, Session> {
-        if alone && let Some(guard) = self.solo.as_ref().and_then(try_take) {
-            return guard;
-        }
-        let n = self.sessions.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        (0..n)
-            .find_map(|i| try_take(&self.sessions[(start + i) % n]))
-            .unwrap_or_else(|| {
-                self.sessions[start % n]
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-            })
+    /// Whether sentences are decoded in windows; when not, why
+    /// ([`Voice::unsplit`]).
+    pub fn is_windowed(&self) -> bool {
+        matches!(self.engine, Engine::Split { .. })
+    }
+
+    /// Why the voice runs whole although windows were not turned off: its
+    /// graph does not split at a decoder (a one-line reason).
+    pub fn unsplit(&self) -> Option<&str> {
+        self.unsplit.as_deref()
     }
 
     /// Runs the model on one sentence's ids and returns its raw audio samples.
     pub fn infer(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Vec<f32>> {
+        let mut samples = Vec::new();
+        for window in self.decode(ids, scales, speaker)? {
+            samples.extend(window?);
+        }
+        Ok(samples)
+    }
+
+    /// Starts the audio of one sentence's ids: the part of the model that
+    /// runs per sentence runs now, and the audio comes window by window as
+    /// the returned [`Decoding`] is iterated (all at once for a voice that
+    /// runs whole).
+    pub fn decode(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Decoding<'_>> {
         let len = ids.len();
         let failed = |e: ort::Error| {
             Error::Synthesis(format!(
@@ -287,7 +372,10 @@ impl Voice {
         ))
         .map_err(failed)?;
         let running = Running::start(&self.running);
-        let mut session = self.free_session(running.alone);
+        let pool = match &self.engine {
+            Engine::Whole(pool) | Engine::Split { encoder: pool, .. } => pool,
+        };
+        let mut session = pool.free_session(running.alone);
         let outputs = if self.takes_speaker {
             let sid = Tensor::from_array(([1usize], vec![speaker.0])).map_err(failed)?;
             session.run(ort::inputs![
@@ -299,14 +387,109 @@ impl Voice {
             ])
         }
         .map_err(failed)?;
-        let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(|e| {
-            Error::Synthesis(format!(
-                "reading the audio output of voice {}: {e}",
-                self.name
-            ))
-        })?;
+        let unreadable = |e: ort::Error| {
+            Error::Synthesis(format!("reading the output of voice {}: {e}", self.name))
+        };
+        match &self.engine {
+            Engine::Whole(_) => {
+                let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(unreadable)?;
+                Ok(Decoding::whole(samples.to_vec()))
+            }
+            Engine::Split { cut, .. } => {
+                let mut tensors = Vec::with_capacity(cut.len());
+                for name in cut {
+                    let value = outputs.get(name).ok_or_else(|| {
+                        Error::Synthesis(format!("voice {} gave no {name:?}", self.name))
+                    })?;
+                    let (shape, data) = value.try_extract_tensor::<f32>().map_err(unreadable)?;
+                    tensors.push((name.clone(), shape.to_vec(), data.to_vec()));
+                }
+                Decoding::windows(self, tensors)
+            }
+        }
+    }
+
+    /// Runs the decoder on one window: `tensors` are the cut's, the latent
+    /// first, already cut to the window. Returns the window's raw samples.
+    fn decode_window(&self, tensors: Vec<(&str, Vec<i64>, Vec<f32>)>) -> Result<Vec<f32>> {
+        let Engine::Split { decoder, .. } = &self.engine else {
+            unreachable!("only split voices decode windows")
+        };
+        let failed = |e: ort::Error| {
+            Error::Synthesis(format!("decoding a window of voice {}: {e}", self.name))
+        };
+        let mut inputs = Vec::with_capacity(tensors.len());
+        for (name, shape, data) in tensors {
+            let tensor = Tensor::from_array((shape, data)).map_err(failed)?;
+            inputs.push((name.to_owned(), tensor.into_dyn()));
+        }
+        let running = Running::start(&self.running);
+        let mut session = decoder.free_session(running.alone);
+        let outputs = session.run(inputs).map_err(failed)?;
+        let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(failed)?;
         Ok(samples.to_vec())
     }
+}
+
+/// Sessions of a voice's two halves (`split.rs`), from the model cache when
+/// both are there, else split from the model file now. `Err` says why the
+/// voice has to run whole.
+fn split_engine(
+    model: &Path,
+    identity: &Identity,
+    environment: &'static ort::environment::Environment,
+    configure_with: &dyn Fn(SessionBuilder, Option<usize>) -> ort::Result<SessionBuilder>,
+    pool: &dyn Fn(&Opener) -> Result<Pool>,
+) -> std::result::Result<Engine, Option<String>> {
+    let entries =
+        ["encoder", "decoder"].map(|part| optimized::Entry::for_part(model, identity, part));
+    let cached = |entry: &optimized::Entry| {
+        pool(&|threads| {
+            entry
+                .cached_session(environment, &|b| configure_with(b, threads))
+                .ok_or_else(|| ort::Error::new("not cached"))
+        })
+        .ok()
+    };
+    let pools = match &entries {
+        [Some(encoder), Some(decoder)] => cached(encoder).zip(cached(decoder)),
+        _ => None,
+    };
+    let (encoder, decoder) = match pools {
+        Some(pools) => pools,
+        None => {
+            let bytes = std::fs::read(model).map_err(|e| Some(format!("reading it: {e}")))?;
+            let halves = split::split(&bytes).map_err(Some)?;
+            drop(bytes);
+            let open_part = |entry: &Option<optimized::Entry>, part: &[u8]| {
+                pool(&|threads| {
+                    let configure = |b| configure_with(b, threads);
+                    match entry {
+                        Some(entry) => {
+                            entry.session(environment, &configure, &optimized::Source::Memory(part))
+                        }
+                        None => configure(Session::builder(environment)?)?.commit_from_memory(part),
+                    }
+                })
+                .map_err(|e| Some(format!("loading its halves: {e}")))
+            };
+            (
+                open_part(&entries[0], &halves.encoder)?,
+                open_part(&entries[1], &halves.decoder)?,
+            )
+        }
+    };
+    let cut: Vec<String> = encoder
+        .first()
+        .outputs()
+        .iter()
+        .map(|o| o.name().to_owned())
+        .collect();
+    Ok(Engine::Split {
+        encoder,
+        decoder,
+        cut,
+    })
 }
 
 /// The session in `lock` if no one holds it (a run that panicked leaves it usable).

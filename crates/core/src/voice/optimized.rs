@@ -19,6 +19,8 @@
 //!   image, say) finds it.
 //! - Any failure (no cache directory, a full disk, a damaged entry) falls back
 //!   to loading the model itself; the cache can only make a load faster.
+//! - A voice split for windowed decoding (`split.rs`) caches its two halves
+//!   the same way, each in an entry of its own named by the part.
 //! - `VTTS_MODEL_CACHE=0` turns the cache off.
 
 use std::fs;
@@ -34,30 +36,48 @@ use crate::fs::StagingDir;
 
 /// Bump when the layout of an entry or the options that make it change.
 const FORMAT: &str = "vtts-optimized-model-2";
+/// Which part of the model an entry holds, when it is not the whole.
+const PART_FILE: &str = "part";
 const MODEL_FILE: &str = "model.onnx";
 const WEIGHTS_FILE: &str = "model.onnx.data";
 /// Records which model an entry was made from, so that a newer entry for the
 /// same file can replace it.
 const SOURCE_FILE: &str = "source";
 
-/// One model's place in the cache.
+/// One model's (or one part's) place in the cache.
 pub struct Entry {
     dir: PathBuf,
     source: PathBuf,
+    /// "" for the whole model, else the part's name.
+    part: &'static str,
+}
+
+/// Where the model to optimise comes from when the entry is missing.
+pub enum Source<'a> {
+    /// The model file itself.
+    File,
+    /// A model made in memory (a part of the file).
+    Memory(&'a [u8]),
 }
 
 impl Entry {
     /// The entry for the voice `identity` whose model is `model`, or `None`
     /// when caching is off or there is no cache folder.
     pub fn for_model(model: &Path, identity: &Identity) -> Option<Self> {
+        Self::for_part(model, identity, "")
+    }
+
+    /// The entry for `part` of the model ("" for all of it).
+    pub fn for_part(model: &Path, identity: &Identity, part: &'static str) -> Option<Self> {
         if std::env::var_os("VTTS_MODEL_CACHE").is_some_and(|v| v == "0") {
             return None;
         }
         let root = crate::fs::cache_dir()?.join("models");
         let source = fs::canonicalize(model).ok()?;
         Some(Self {
-            dir: root.join(key(identity)),
+            dir: root.join(key(identity, part)),
             source,
+            part,
         })
     }
 
@@ -67,17 +87,14 @@ impl Entry {
         &self,
         environment: &'static Environment,
         configure: &dyn Fn(SessionBuilder) -> ort::Result<SessionBuilder>,
+        source: &Source,
     ) -> ort::Result<Session> {
-        let cached = self.dir.join(MODEL_FILE);
-        if cached.is_file() {
-            let session = configure(Session::builder(environment)?)?
-                .with_optimization_level(GraphOptimizationLevel::Disable)?
-                .commit_from_file(&cached);
-            if session.is_ok() {
-                return session;
-            }
-            // A damaged entry: forget it and make a new one.
-            let _ = fs::remove_dir_all(&self.dir);
+        let commit = |mut builder: SessionBuilder| match source {
+            Source::File => builder.commit_from_file(&self.source),
+            Source::Memory(bytes) => builder.commit_from_memory(bytes),
+        };
+        if let Some(session) = self.cached_session(environment, configure) {
+            return Ok(session);
         }
         if let Some(staging) = self.stage() {
             let session = configure(Session::builder(environment)?)?
@@ -90,8 +107,8 @@ impl Entry {
                 .with_config_entry(
                     "session.optimized_model_external_initializers_min_size_in_bytes",
                     "1024",
-                )?
-                .commit_from_file(&self.source);
+                )?;
+            let session = commit(session);
             if let Ok(session) = session {
                 // Another process may have published the same entry first;
                 // theirs is as good.
@@ -102,7 +119,30 @@ impl Entry {
             }
             // Possibly the cache's fault (a full disk): try without it.
         }
-        configure(Session::builder(environment)?)?.commit_from_file(&self.source)
+        commit(configure(Session::builder(environment)?)?)
+    }
+
+    /// A session from the saved optimised graph, if it is there and loads;
+    /// a damaged entry is removed.
+    pub fn cached_session(
+        &self,
+        environment: &'static Environment,
+        configure: &dyn Fn(SessionBuilder) -> ort::Result<SessionBuilder>,
+    ) -> Option<Session> {
+        let cached = self.dir.join(MODEL_FILE);
+        if !cached.is_file() {
+            return None;
+        }
+        let session = (|| {
+            configure(Session::builder(environment)?)?
+                .with_optimization_level(GraphOptimizationLevel::Disable)?
+                .commit_from_file(&cached)
+        })();
+        if session.is_err() {
+            // A damaged entry: forget it, so that a new one is made.
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        session.ok()
     }
 
     /// A new private folder beside the entry's, for ONNX Runtime to write into.
@@ -110,6 +150,9 @@ impl Entry {
         let staging = StagingDir::create(&self.dir).ok()?;
         let source = self.source.as_os_str().as_bytes();
         fs::write(staging.path().join(SOURCE_FILE), source).ok()?;
+        if !self.part.is_empty() {
+            fs::write(staging.path().join(PART_FILE), self.part).ok()?;
+        }
         Some(staging)
     }
 
@@ -134,7 +177,9 @@ impl Entry {
                 continue;
             };
             let source = PathBuf::from(std::ffi::OsStr::from_bytes(&source));
-            if source == self.source || !source.exists() {
+            let part = fs::read(dir.join(PART_FILE)).unwrap_or_default();
+            let same = source == self.source && part == self.part.as_bytes();
+            if same || !source.exists() {
                 let _ = fs::remove_dir_all(&dir);
             }
         }
@@ -142,11 +187,12 @@ impl Entry {
 }
 
 /// Names an entry: the voice and the library that optimises it.
-fn key(identity: &Identity) -> String {
+fn key(identity: &Identity, part: &str) -> String {
     use sha1::{Digest, Sha1};
     let mut hash = Sha1::new();
     hash.update(FORMAT);
     hash.update(ort::info());
     hash.update(identity.as_str());
+    hash.update(part);
     crate::fs::hex(&hash.finalize())
 }

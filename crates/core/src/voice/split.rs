@@ -205,6 +205,9 @@ fn put_varint_field(out: &mut Vec<u8>, number: u32, value: u64) {
     put_varint(out, value);
 }
 
+/// A graph input, output or value info: its name and its bytes.
+type Named<'a> = (&'a str, &'a [u8]);
+
 /// A node, as far as the split needs to know it.
 struct Node<'a> {
     raw: &'a [u8],
@@ -226,8 +229,8 @@ struct Graph<'a> {
     initializers: HashMap<&'a str, Initializer<'a>>,
     /// In file order, for a deterministic output.
     initializer_order: Vec<&'a str>,
-    inputs: Vec<(&'a str, &'a [u8])>,
-    outputs: Vec<(&'a str, &'a [u8])>,
+    inputs: Vec<Named<'a>>,
+    outputs: Vec<Named<'a>>,
     value_info: HashMap<&'a str, &'a [u8]>,
 }
 
@@ -505,7 +508,7 @@ impl<'a> Graph<'a> {
                 out.extend_from_slice(self.initializers[name].raw);
             }
         }
-        let lists: [(u32, &[String], &[(&str, &[u8])]); 2] = [
+        let lists: [(u32, &[String], &[Named]); 2] = [
             (GRAPH_INPUT, inputs, &self.inputs),
             (GRAPH_OUTPUT, outputs, &self.outputs),
         ];
