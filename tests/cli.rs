@@ -16,9 +16,19 @@ fn tiny() -> Command {
     command
 }
 
-/// Raw samples of `text` spoken by the tiny voice, deterministically.
+/// Raw samples of `text` spoken by the tiny voice, deterministically, as a
+/// stream (window by window).
 fn raw(text: &str, extra: &[&str]) -> Vec<i16> {
     raw_samples(&ok(run(tiny().arg("--raw").args(extra).arg(text), b"")))
+}
+
+/// Samples of `text` written to a file by the tiny voice: whole sentences,
+/// each normalised as piper-tts does.
+fn filed(text: &str, extra: &[&str]) -> Vec<i16> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.wav");
+    ok(run(tiny().arg("-o").arg(&path).args(extra).arg(text), b""));
+    read_wav(&fs::read(&path).unwrap()).1
 }
 
 #[test]
@@ -83,10 +93,15 @@ fn a_pipe_gets_a_streaming_wav_with_the_same_audio() {
         b"",
     ));
     let file = fs::read(&path).unwrap();
+    let (piped, file) = (raw_samples(&piped[44..]), raw_samples(&file[44..]));
+    assert!(
+        same_speech(&piped, &file),
+        "the same speech in a pipe and in a file"
+    );
     assert_eq!(
-        piped[44..],
-        file[44..],
-        "same samples in a pipe and in a file"
+        piped,
+        raw("Xin chào các bạn. Hôm nay trời đẹp quá!", &[]),
+        "a WAV stream holds the raw stream"
     );
 }
 
@@ -99,7 +114,9 @@ fn raw_output_is_the_wav_data_without_header() {
         b"",
     ));
     let (_, samples) = read_wav(&fs::read(&path).unwrap());
-    assert_eq!(raw("Trời hôm nay đẹp.", &[]), samples);
+    assert!(same_speech(&raw("Trời hôm nay đẹp.", &[]), &samples));
+    let streamed = ok(run(tiny().arg("Trời hôm nay đẹp."), b""));
+    assert_eq!(raw("Trời hôm nay đẹp.", &[]), raw_samples(&streamed[44..]));
 }
 
 #[test]
@@ -158,13 +175,30 @@ const LONG_SENTENCE: [&str; 2] = [
 ];
 
 #[test]
-fn a_sentence_too_long_for_one_run_is_spoken_in_pieces_without_a_pause() {
-    // Cut at the clause break nearest its middle, after "đùa,": the audio is
-    // that of the two clauses said one after the other.
-    let whole = raw(&LONG_SENTENCE.join(" "), &[]);
-    let mut pieces = raw(LONG_SENTENCE[0], &[]);
-    pieces.extend(raw(LONG_SENTENCE[1], &[]));
-    assert_eq!(whole, pieces);
+fn a_long_sentence_is_one_run_and_pieces_only_when_the_voice_runs_whole() {
+    let pieces = |env: Option<&str>| {
+        let mut whole = tiny();
+        let mut first = tiny();
+        let mut second = tiny();
+        for command in [&mut whole, &mut first, &mut second] {
+            command.arg("--raw");
+            if let Some(value) = env {
+                command.env("VTTS_WINDOWS", value);
+            }
+        }
+        let whole = raw_samples(&ok(run(whole.arg(LONG_SENTENCE.join(" ")), b"")));
+        let mut pieces = raw_samples(&ok(run(first.arg(LONG_SENTENCE[0]), b"")));
+        pieces.extend(raw_samples(&ok(run(second.arg(LONG_SENTENCE[1]), b""))));
+        (whole, pieces)
+    };
+    // Run whole, the voice cuts at the clause break nearest the middle,
+    // after "đùa,": the audio is that of the two clauses one after the other.
+    let (whole, cut) = pieces(Some("0"));
+    assert_eq!(whole, cut);
+    // Decoded in windows, the sentence is one run, with its own prosody.
+    let (whole, cut) = pieces(None);
+    assert_eq!(whole.len(), filed(&LONG_SENTENCE.join(" "), &[]).len());
+    assert!(whole != cut, "one run is not the two clauses said apart");
 }
 
 #[test]
@@ -575,7 +609,7 @@ fn output_dir_writes_one_numbered_wav_per_line() {
             .zip(["Xin chào các bạn.", "Hôm nay trời đẹp!", "Đường về nhà."])
     {
         let (_, samples) = read_wav(&fs::read(out.join(name)).unwrap());
-        assert_eq!(samples, raw(text, &[]), "{name}");
+        assert_eq!(samples, filed(text, &[]), "{name}");
     }
 }
 
@@ -598,8 +632,8 @@ fn json_input_writes_each_line_to_its_file_with_its_settings() {
     );
     let (_, fast) = read_wav(&fs::read(&a).unwrap());
     let (_, slow) = read_wav(&fs::read(&b).unwrap());
-    assert_eq!(fast, raw("Xin chào.", &[]));
-    assert_eq!(slow, raw("Xin chào.", &["--speed", "very_slow"]));
+    assert_eq!(fast, filed("Xin chào.", &[]));
+    assert_eq!(slow, filed("Xin chào.", &["--speed", "very_slow"]));
     let printed = String::from_utf8(output.stdout).unwrap();
     assert_eq!(printed.lines().count(), 2, "{printed}");
 }

@@ -23,4 +23,5 @@ mod server;
 mod startup;
 mod text_properties;
 mod voices;
+mod windows;
 mod wyoming;

@@ -43,7 +43,14 @@ impl Sandbox {
         self.path("cache")
     }
 
+    /// vtts on the whole graph; [`Sandbox::split_vtts`] splits it.
     fn vtts(&self) -> Command {
+        let mut command = self.split_vtts();
+        command.env("VTTS_WINDOWS", "0");
+        command
+    }
+
+    fn split_vtts(&self) -> Command {
         let mut command = vtts();
         command
             .env("HOME", self.path("home"))
@@ -128,6 +135,40 @@ fn the_first_load_caches_the_optimised_model_and_later_loads_use_it() {
 
     // And the repaired entry serves the same audio again.
     assert_eq!(sandbox.speak(&mut sandbox.vtts()), reference);
+}
+
+#[test]
+fn a_split_voice_caches_its_two_halves_and_repairs_a_damaged_one() {
+    let sandbox = Sandbox::new();
+    let reference = sandbox.speak(sandbox.split_vtts().env("VTTS_MODEL_CACHE", "0"));
+    assert!(sandbox.entries().is_empty());
+    assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
+    let entries = sandbox.entries();
+    assert_eq!(entries.len(), 2, "an encoder and a decoder: {entries:?}");
+    let mut parts: Vec<String> = entries
+        .iter()
+        .map(|entry| {
+            assert_eq!(
+                files_of(entry),
+                ["model.onnx", "model.onnx.data", "part", "source"]
+            );
+            fs::read_to_string(entry.join("part")).unwrap()
+        })
+        .collect();
+    parts.sort();
+    assert_eq!(parts, ["decoder", "encoder"]);
+    for entry in &entries {
+        fs::write(entry.join("model.onnx"), b"not a model").unwrap();
+    }
+    assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
+    assert_eq!(sandbox.entries(), entries, "the same keys, rebuilt");
+    for entry in &entries {
+        assert_ne!(fs::read(entry.join("model.onnx")).unwrap(), b"not a model");
+    }
+    // The whole graph, asked for, gets its own entry beside them.
+    sandbox.speak(&mut sandbox.vtts());
+    assert_eq!(sandbox.entries().len(), 3);
+    assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
 }
 
 #[test]

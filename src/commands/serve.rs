@@ -15,6 +15,7 @@ pub fn run(mut options: ServeOptions) -> Result<()> {
     let parallelism = Parallelism::for_callers(options.server.workers);
     let models = models(&options.voices)?;
     let voices = VoiceSet::new(&models, parallelism, options.voices.max_loaded)?;
+    super::speak::notice_unsplit(&*voices.get(None)?);
     crate::server::serve(voices, options.server)
 }
 

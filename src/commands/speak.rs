@@ -43,11 +43,22 @@ pub fn run(mut options: SpeakOptions) -> Result<()> {
 /// Finds (and, on first use, downloads) the voice, then loads it.
 pub fn load_voice(choice: &VoiceChoice, quiet: bool, parallelism: Parallelism) -> Result<Voice> {
     let model = find_voice(choice, quiet)?;
-    Ok(Voice::load_with(
-        &model,
-        choice.config.as_deref(),
-        parallelism,
-    )?)
+    let voice = Voice::load_with(&model, choice.config.as_deref(), parallelism)?;
+    if !quiet {
+        notice_unsplit(&voice);
+    }
+    Ok(voice)
+}
+
+/// One line on standard error for a voice whose sentences cannot be
+/// decoded in windows: it still speaks, each sentence after its whole run.
+pub fn notice_unsplit(voice: &Voice) {
+    if let Some(reason) = voice.unsplit() {
+        eprintln!(
+            "vtts: notice: voice {} runs whole, each sentence at once, not in windows: {reason}",
+            voice.name()
+        );
+    }
 }
 
 /// The model file of the voice the user means, downloaded on first use.

@@ -247,3 +247,25 @@ pub fn decode(path: &Path) -> Decoded {
         samples: raw_samples(&pcm.stdout),
     }
 }
+
+/// Whether `a` and `b` are the same speech, each sentence at its own
+/// loudness: a stream is scaled by each sentence's first window, a file by
+/// the sentence's peak (`vtts_core::audio::StreamGain`). Same length,
+/// silent in the same places, and in shape the same (correlation over 0.99).
+pub fn same_speech(a: &[i16], b: &[i16]) -> bool {
+    if a.len() != b.len()
+        || a.iter()
+            .zip(b)
+            .any(|(&x, &y)| (x == 0) != (y == 0) && x.abs().max(y.abs()) > 64)
+    {
+        return false;
+    }
+    let dot = |x: &[i16], y: &[i16]| -> f64 {
+        x.iter()
+            .zip(y)
+            .map(|(&p, &q)| f64::from(p) * f64::from(q))
+            .sum()
+    };
+    let (ab, aa, bb) = (dot(a, b), dot(a, a), dot(b, b));
+    aa > 0.0 && bb > 0.0 && ab / (aa * bb).sqrt() > 0.99
+}

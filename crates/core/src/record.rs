@@ -113,7 +113,7 @@ impl<'s> Recorder<'s> {
     fn write(&mut self, chunk: &AudioChunk) -> Result<()> {
         let pause = if self.after_sentence { self.silence } else { 0 };
         if let Some((max, seconds)) = self.limit
-            && self.recorded.samples + pause + chunk.samples.len() > max
+            && self.recorded.samples + pause + chunk.samples.len() + chunk.coming > max
         {
             return Err(Error::TooLong(format!(
                 "the audio would be longer than the limit of {seconds} s: split the text, or speak faster"
@@ -182,6 +182,7 @@ mod tests {
             ids: Vec::new(),
             missing: Vec::new(),
             samples: samples.to_vec(),
+            coming: 0,
             sample_rate: 10,
         })
     }

@@ -48,6 +48,11 @@ pub struct AudioChunk {
     pub missing: Vec<char>,
     /// 16-bit mono samples at `sample_rate`, peak-normalised.
     pub samples: Vec<i16>,
+    /// Samples of the same sentence still to come in later chunks, when
+    /// it is handed out window by window ([`crate::Delivery::Windows`]):
+    /// a limit on the length of the audio can refuse a sentence before
+    /// its first window goes out.
+    pub coming: usize,
     /// Samples per second.
     pub sample_rate: u32,
 }
@@ -144,6 +149,7 @@ impl<'v> Iterator for Chunks<'v> {
                         ids: std::mem::take(&mut piece.ids),
                         missing: std::mem::take(&mut piece.missing),
                         samples,
+                        coming: piece.decoding.samples_left(),
                         sample_rate: self.voice.sample_rate(),
                     };
                     if piece_done {

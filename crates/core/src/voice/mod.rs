@@ -176,11 +176,28 @@ impl Voice {
         Self::load_with(model, config, Parallelism::default())
     }
 
-    /// Loads a voice with as many sessions as `parallelism` asks for.
+    /// Loads a voice with as many sessions as `parallelism` asks for. It
+    /// is decoded in windows if its graph splits, unless `VTTS_WINDOWS=0`.
     pub fn load_with(
         model: &Path,
         config: Option<&Path>,
         parallelism: Parallelism,
+    ) -> Result<Self> {
+        let windows = std::env::var_os("VTTS_WINDOWS").is_none_or(|v| v != "0");
+        Self::load_as(model, config, parallelism, windows)
+    }
+
+    /// Loads a voice to run whole, never in windows: what windowed decoding
+    /// is compared with.
+    pub fn load_whole(model: &Path, config: Option<&Path>) -> Result<Self> {
+        Self::load_as(model, config, Parallelism::default(), false)
+    }
+
+    fn load_as(
+        model: &Path,
+        config: Option<&Path>,
+        parallelism: Parallelism,
+        windows: bool,
     ) -> Result<Self> {
         let config_path = config.map_or_else(|| config::default_path(model), Path::to_path_buf);
         if !model.is_file() {
@@ -232,9 +249,7 @@ impl Voice {
                 solo,
             })
         };
-        // VTTS_WINDOWS=0 runs every voice whole (for comparisons).
-        let windowed = std::env::var_os("VTTS_WINDOWS").is_none_or(|v| v != "0");
-        let split = match windowed {
+        let split = match windows {
             true => split_engine(model, &identity, environment, &configure_with, &pool),
             false => Err(None),
         };

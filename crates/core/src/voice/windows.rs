@@ -36,6 +36,8 @@ enum Inner<'v> {
         others: Vec<(String, Vec<i64>, Vec<f32>)>,
         next: usize,
         window: usize,
+        /// Samples per frame, known after the first window.
+        hop: Option<usize>,
     },
 }
 
@@ -75,12 +77,27 @@ impl<'v> Decoding<'v> {
                 others: tensors,
                 next: 0,
                 window: FIRST_WINDOW,
+                hop: None,
             },
         })
     }
 }
 
 impl Decoding<'_> {
+    /// Samples still to come, once a window has shown how many a frame
+    /// gives (0 before, and for a voice that runs whole).
+    pub fn samples_left(&self) -> usize {
+        match &self.inner {
+            Inner::Windows {
+                next,
+                frames,
+                hop: Some(hop),
+                ..
+            } => (frames - next) * hop,
+            _ => 0,
+        }
+    }
+
     /// Whether every window has been given out.
     pub fn is_done(&self) -> bool {
         match &self.inner {
@@ -103,6 +120,7 @@ impl Iterator for Decoding<'_> {
             others,
             next,
             window,
+            hop,
         } = &mut self.inner
         else {
             let Inner::Whole(samples) = &mut self.inner else {
@@ -143,7 +161,10 @@ impl Iterator for Decoding<'_> {
                 samples.len()
             ))));
         }
-        let hop = samples.len() / width;
-        Some(Ok(samples[(start - low) * hop..(end - low) * hop].to_vec()))
+        let per_frame = samples.len() / width;
+        *hop = Some(per_frame);
+        Some(Ok(samples
+            [(start - low) * per_frame..(end - low) * per_frame]
+            .to_vec()))
     }
 }
