@@ -96,7 +96,8 @@ fn with_hidden_decoder(model: &[u8]) -> Vec<u8> {
         out.extend_from_slice(bytes);
     }
     /// (number, bytes of a length-delimited value or None, whole field).
-    fn fields(bytes: &[u8]) -> Vec<(u64, Option<&[u8]>, &[u8])> {
+    type Field<'a> = (u64, Option<&'a [u8]>, &'a [u8]);
+    fn fields(bytes: &[u8]) -> Vec<Field<'_>> {
         let mut out = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
