@@ -567,3 +567,58 @@ fn tensor_type(name: &str, dims: &[Dim]) -> Vec<u8> {
     put_bytes(&mut info, VALUE_TYPE, &type_proto);
     info
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn voice(name: &str) -> Vec<u8> {
+        let path = format!("{}/../../tests/voices/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(path).unwrap()
+    }
+
+    fn op_types(model: &[u8]) -> Vec<String> {
+        let fields = fields(model).unwrap();
+        let graph = fields.iter().find(|f| f.number == MODEL_GRAPH).unwrap();
+        let graph = Graph::parse(graph.bytes().unwrap()).unwrap();
+        graph.nodes.iter().map(|n| n.op_type.to_owned()).collect()
+    }
+
+    #[test]
+    fn a_voice_splits_at_its_latent_and_the_noise_stays_before_the_cut() {
+        for (name, cut) in [
+            ("vi_VN-test-tiny.onnx", 1),
+            ("vi_VN-test-tiny_multi.onnx", 2),
+        ] {
+            let model = voice(name);
+            let halves = split(&model).unwrap();
+            assert_eq!(halves.channels, 16, "{name}");
+            assert_eq!(halves.cut.len(), cut, "{name}: {:?}", halves.cut);
+            assert_eq!(halves.cut[0], "/Mul_7_output_0");
+            let (encoder, decoder) = (op_types(&halves.encoder), op_types(&halves.decoder));
+            let random = |ops: &[String]| ops.iter().filter(|o| o.starts_with("Random")).count();
+            assert_eq!(random(&decoder), 0, "{name}: the decoder draws no noise");
+            assert!(random(&encoder) >= 2, "{name}: the encoder draws it all");
+            assert_eq!(decoder.first().map(String::as_str), Some("Conv"));
+            // Every node is in a half; the decoder's Constants are in both.
+            assert!(encoder.len() + decoder.len() >= op_types(&model).len());
+        }
+    }
+
+    #[test]
+    fn what_is_no_piper_graph_is_not_split() {
+        assert!(split(b"\xff\xff").is_err());
+        assert!(split(b"").unwrap_err().contains("no graph"));
+        // A graph of one node: no decoder to find.
+        let mut node = Vec::new();
+        put_bytes(&mut node, NODE_INPUT, b"x");
+        put_bytes(&mut node, NODE_OUTPUT, b"y");
+        put_bytes(&mut node, NODE_OP_TYPE, b"Relu");
+        let mut graph = Vec::new();
+        put_bytes(&mut graph, GRAPH_NODE, &node);
+        let mut model = Vec::new();
+        put_varint_field(&mut model, 1, 8);
+        put_bytes(&mut model, MODEL_GRAPH, &graph);
+        assert!(split(&model).unwrap_err().contains("Conv of kernel 7"));
+    }
+}
