@@ -10,7 +10,10 @@
 //! do the last bits of the audio: `frontends.sha256` is what machines with
 //! AVX-512 write, `frontends-avx2.sha256` what machines with only AVX2 write.
 //! The second was recorded by a build (19c030a) whose outputs matched the
-//! first on an AVX-512 machine.
+//! first on an AVX-512 machine. Windowed decoding (issue 14) changed the
+//! streams and the files with sentences over 120 phonemes, and the first
+//! file was re-recorded then; the second waits for an AVX2 machine to
+//! re-record it.
 //!
 //! A change meant to alter the audio re-records the file of the machine's
 //! kind with
