@@ -167,8 +167,9 @@ fn sentence_silence_sets_the_gap() {
     assert!(gapped[one.len()..one.len() + 11025].iter().all(|&s| s == 0));
 }
 
-/// 217 phonemes in two clauses of 109 and 108: more than one model run takes
-/// at normal speed (`vtts_core::synth::MAX_PHONEMES_PER_RUN`, 120).
+/// 217 phonemes in two clauses of 109 and 108: more than one run of a voice
+/// run whole takes at normal speed (`vtts_core::synth::MAX_PHONEMES_PER_RUN`,
+/// 120), one run of a voice decoded in windows.
 const LONG_SENTENCE: [&str; 2] = [
     "Sáng nay trời Hà Nội trong xanh và các bạn nhỏ rủ nhau ra công viên chơi đùa,",
     "còn các cụ già thì ngồi dưới gốc cây đa uống trà nóng và kể chuyện ngày xưa.",
@@ -530,15 +531,18 @@ fn phonemize_lists_the_runs_of_a_sentence_too_long_for_one() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     };
-    let whole = lines(&LONG_SENTENCE.join(" "));
+    // 4 × 217 phonemes, past the 500 a voice decoded in windows runs at
+    // once: cut at the clause breaks, between the sentence's halves.
+    let clauses = [LONG_SENTENCE[0], LONG_SENTENCE[1]].map(|c| c.trim_end_matches('.'));
+    let half = format!("{}, {},", clauses[0], clauses[1]);
+    let whole = lines(&format!("{half} {half} {half} {half}"));
     assert_eq!(whole.len(), 1);
     let runs = whole[0]["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 2);
-    for (run, clause) in runs.iter().zip(LONG_SENTENCE) {
-        assert_eq!(run, &lines(clause)[0]["ids"], "{clause}");
-    }
+    assert!(runs.len() >= 2, "{runs:?}");
+    let ids = |v: &serde_json::Value| v.as_array().unwrap().len();
+    assert!(runs.iter().all(|r| ids(r) < ids(&whole[0]["ids"])));
     // A sentence that fits has no runs field: its ids are its one run.
-    assert!(lines(LONG_SENTENCE[0])[0].get("runs").is_none());
+    assert!(lines(&LONG_SENTENCE.join(" "))[0].get("runs").is_none());
 }
 
 #[test]

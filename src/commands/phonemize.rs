@@ -41,7 +41,8 @@ pub fn run(options: PhonemizeOptions) -> Result<()> {
     for paragraph in Paragraphs::new(options.sources) {
         for sentence in vtts_text::phonemize(&paragraph?, &reading) {
             let ids = map.sentence_ids(sentence.phonemes.chars());
-            let pieces = synth::runs(&sentence.phonemes, length_scale);
+            // Every stock Piper voice is decoded in windows.
+            let pieces = synth::runs(&sentence.phonemes, length_scale, true);
             let runs = if pieces.len() > 1 {
                 let run_ids = |piece: &&str| map.sentence_ids(piece.chars()).ids;
                 pieces.iter().map(run_ids).collect()

@@ -9,24 +9,36 @@ use crate::error::Result;
 use crate::request::{Delivery, Synthesis};
 use crate::voice::{Decoding, Voice};
 
-/// The most phonemes one model run gets at normal speed (length scale 1);
-/// at other speeds the limit scales so that a run's audio stays as long,
-/// about 7 seconds.
+/// The most phonemes one run of a voice that runs whole gets at normal
+/// speed (length scale 1); at other speeds the limit scales so that a run's
+/// audio stays as long, about 7 seconds.
 ///
-/// A model run holds the activations of all its audio at once, so peak
+/// A whole run holds the activations of all its audio at once, so peak
 /// memory follows the longest run, not the length of the text. A longer
 /// sentence is cut into pieces at clause or word breaks ([`text::pieces`]),
 /// spoken one after the other without a pause. BENCHMARKS.md (Memory) has
 /// the measurements behind the number.
 pub const MAX_PHONEMES_PER_RUN: f32 = 120.0;
 
+/// The same for a voice decoded in windows, whose decoder holds one window
+/// at a time: only the encoder's activations grow with the sentence. About
+/// 1,000 ids and 30 s of speech; the longest sentence of the benchmark's
+/// 50 KB of mixed text has 241 phonemes. It bounds the memory and the time
+/// of a sentence written without any full stop.
+pub const MAX_PHONEMES_PER_WINDOWED_RUN: f32 = 500.0;
+
 /// A sentence's phonemes cut into the pieces the model runs on one by one at
-/// `length_scale` (one piece when the sentence fits in a run).
-pub fn runs(phonemes: &str, length_scale: f32) -> Vec<&str> {
+/// `length_scale` (one piece when the sentence fits in a run), for a voice
+/// `windowed` or run whole.
+pub fn runs(phonemes: &str, length_scale: f32, windowed: bool) -> Vec<&str> {
+    let limit = match windowed {
+        true => MAX_PHONEMES_PER_WINDOWED_RUN,
+        false => MAX_PHONEMES_PER_RUN,
+    };
     let max = if length_scale > 0.0 {
-        MAX_PHONEMES_PER_RUN / length_scale
+        limit / length_scale
     } else {
-        MAX_PHONEMES_PER_RUN
+        limit
     };
     text::pieces(phonemes, max.clamp(16.0, 1e6) as usize)
 }
@@ -184,14 +196,11 @@ impl<'v> Iterator for Chunks<'v> {
             }
             let sentence = text::phonemize_sentence(&self.sentences.next()?);
             self.sentence = sentence.map(|sentence| {
-                // A windowed voice needs no cut: its memory follows the window.
-                let pieces: Vec<String> = match self.voice.is_windowed() {
-                    true => vec![sentence.phonemes],
-                    false => runs(&sentence.phonemes, self.synthesis.scales.length_scale)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                };
+                let scale = self.synthesis.scales.length_scale;
+                let pieces: Vec<String> = runs(&sentence.phonemes, scale, self.voice.is_windowed())
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
                 Speaking {
                     text: sentence.text,
                     pieces: pieces.into_iter(),
