@@ -73,6 +73,9 @@ pub struct StreamGain {
 impl StreamGain {
     /// Where the first window's peak goes, as a share of full scale.
     pub const HEADROOM: f32 = 0.8;
+    /// A first window quieter than this (raw model output, whose full scale
+    /// is 1) is scaled as if its peak were this: at most 18 dB of gain.
+    pub const QUIETEST_FIRST_PEAK: f32 = 0.1;
 
     /// One window of raw model output as 16-bit PCM.
     pub fn apply(&mut self, samples: &[f32]) -> Vec<i16> {
@@ -84,7 +87,8 @@ impl StreamGain {
             Some(scale) if peak * scale > 1.0 => 1.0 / peak,
             Some(scale) => scale,
             None if peak < 1e-8 => return vec![0; samples.len()],
-            None => Self::HEADROOM / peak,
+            // A near-silent lead-in is not raised to the level of speech.
+            None => Self::HEADROOM / peak.max(Self::QUIETEST_FIRST_PEAK),
         };
         self.scale = Some(scale);
         samples
@@ -142,6 +146,10 @@ mod tests {
         // ...and so is every later window's at that scale.
         assert_eq!(gain.apply(&[0.5]), vec![16383]);
         assert_eq!(gain.apply(&[f32::NAN, 0.25]), vec![0, 8191]);
+        // A quiet lead-in gets at most 8 times (0.8 / 0.1).
+        let mut gain = StreamGain::default();
+        assert_eq!(gain.apply(&[0.005]), vec![1310]);
+        assert_eq!(gain.apply(&[0.1]), vec![26213]);
     }
 
     #[test]

@@ -418,8 +418,11 @@ impl<'a> Graph<'a> {
             }
         }
         crossing.sort_by_key(|&name| name != latent);
+        if latent.is_empty() || crossing.first() != Some(&latent) {
+            return Err("the decoder does not read its latent from the graph".into());
+        }
         let extra = &crossing[1..];
-        if crossing.first() != Some(&latent) || extra.len() > 1 {
+        if extra.len() > 1 {
             return Err(format!(
                 "the decoder reads more than the latent and a speaker embedding: {crossing:?}"
             ));
@@ -620,5 +623,30 @@ mod tests {
         put_varint_field(&mut model, 1, 8);
         put_bytes(&mut model, MODEL_GRAPH, &graph);
         assert!(split(&model).unwrap_err().contains("Conv of kernel 7"));
+        // A Mul with no output name feeding a Conv of kernel 7: no latent.
+        let mut weight = Vec::new();
+        for d in [1, 1, 7] {
+            put_varint_field(&mut weight, TENSOR_DIMS, d);
+        }
+        put_bytes(&mut weight, TENSOR_NAME, b"w");
+        let mut mul = Vec::new();
+        put_bytes(&mut mul, NODE_INPUT, b"x");
+        put_bytes(&mut mul, NODE_OUTPUT, b"");
+        put_bytes(&mut mul, NODE_OP_TYPE, b"Mul");
+        let mut conv = Vec::new();
+        put_bytes(&mut conv, NODE_INPUT, b"");
+        put_bytes(&mut conv, NODE_INPUT, b"w");
+        put_bytes(&mut conv, NODE_OUTPUT, b"out");
+        put_bytes(&mut conv, NODE_OP_TYPE, b"Conv");
+        let mut output = Vec::new();
+        put_bytes(&mut output, VALUE_NAME, b"out");
+        let mut graph = Vec::new();
+        put_bytes(&mut graph, GRAPH_NODE, &mul);
+        put_bytes(&mut graph, GRAPH_NODE, &conv);
+        put_bytes(&mut graph, GRAPH_INITIALIZER, &weight);
+        put_bytes(&mut graph, GRAPH_OUTPUT, &output);
+        let mut model = Vec::new();
+        put_bytes(&mut model, MODEL_GRAPH, &graph);
+        assert!(split(&model).unwrap_err().contains("latent"));
     }
 }
