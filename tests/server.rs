@@ -625,7 +625,7 @@ fn http_1_0_keep_alive_clients_get_the_whole_stream_with_its_length() {
     let mut body = vec![0; len];
     reader.read_exact(&mut body).unwrap();
     let (_, samples) = read_wav(&body);
-    assert_eq!(samples, expected);
+    assert!(same_speech(&samples, &expected));
 }
 
 #[test]
@@ -637,7 +637,8 @@ fn http_1_0_clients_get_the_stream_ended_by_the_close() {
     assert_eq!(header(&headers, "Connection"), Some("close"));
     let mut body = Vec::new();
     reader.read_to_end(&mut body).unwrap();
-    assert_eq!(samples_of(&body), expected);
+    // HTTP/1.0 gets whole sentences, each normalised as in a file.
+    assert!(same_speech(&samples_of(&body), &expected));
 }
 
 #[test]

@@ -465,8 +465,15 @@ pub fn stream(ctx: &Context, request: Request, job: &Job, style: Style) -> Outco
         true => "text/event-stream".to_string(),
         false => style.format.content_type(style.rate),
     };
+    // HTTP/1.0 gets whole sentences: it cannot take chunks, and a body
+    // ended by the close was seen to end early when it went window by
+    // window (the issue 14 note).
+    let http_1_0 = *request.http_version() < tiny_http::HTTPVersion(1, 1);
     let synthesis = vtts_core::Synthesis {
-        delivery: vtts_core::Delivery::Windows,
+        delivery: match http_1_0 {
+            true => vtts_core::Delivery::Sentences,
+            false => vtts_core::Delivery::Windows,
+        },
         ..job.synthesis.clone()
     };
     let chunks = job.voice.synthesize(&job.text, &synthesis);
