@@ -7,7 +7,7 @@ use vtts_text::{self as text, Sentence};
 use crate::audio::{self, StreamGain};
 use crate::error::Result;
 use crate::request::{Delivery, Synthesis};
-use crate::voice::{Decoding, Voice};
+use crate::voice::{Decoding, Schedule, Voice};
 
 /// The most phonemes one run of a voice that runs whole gets at normal
 /// speed (length scale 1); at other speeds the limit scales so that a run's
@@ -176,7 +176,12 @@ impl<'v> Iterator for Chunks<'v> {
                         .phoneme_id_map
                         .sentence_ids(phonemes.chars());
                     let scales = self.synthesis.scales;
-                    match self.voice.decode(&ids.ids, scales, self.synthesis.speaker) {
+                    let schedule = match self.synthesis.delivery {
+                        Delivery::Windows => Schedule::Early,
+                        Delivery::Sentences => Schedule::Whole,
+                    };
+                    let speaker = self.synthesis.speaker;
+                    match self.voice.decode(&ids.ids, scales, speaker, schedule) {
                         Ok(decoding) => {
                             speaking.piece = Some(Piece {
                                 phonemes,

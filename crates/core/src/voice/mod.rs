@@ -1,8 +1,9 @@
 //! A Piper voice: its config and its ONNX Runtime session(s), reused for every sentence.
 //!
-//! A voice whose graph splits at its decoder (`split.rs`) keeps sessions of
-//! the two halves and decodes each sentence in windows (`windows.rs`), so
-//! that its audio comes out while it is decoded; another voice runs whole.
+//! A voice whose graph splits (`split.rs`) keeps sessions of its parts: the
+//! one that runs once per sentence, and the flow and the decoder, which run
+//! on windows of frames (`windows.rs`), so that its audio comes out while it
+//! is made; another voice runs whole.
 
 pub mod config;
 mod identity;
@@ -21,7 +22,7 @@ use ort::value::Tensor;
 
 pub use config::{InferenceDefaults, VoiceConfig};
 pub use identity::Identity;
-pub use windows::Decoding;
+pub use windows::{Decoding, Schedule};
 
 use crate::error::{Error, Result};
 
@@ -70,13 +71,25 @@ type Opener<'a> = dyn Fn(Option<usize>) -> ort::Result<Session> + 'a;
 enum Engine {
     /// The whole graph, one run per sentence.
     Whole(Pool),
-    /// The graph in two: the encoder once per sentence, the decoder per
-    /// window. `cut` names the tensors between them, the latent first.
+    /// The graph in parts: the sentence part once per sentence, then the
+    /// stages per window. `cut` names the sentence part's outputs, the
+    /// frame-rate one first.
     Split {
-        encoder: Pool,
-        decoder: Pool,
+        sentence: Pool,
+        stages: Vec<Stage>,
         cut: Vec<String>,
     },
+}
+
+/// A part of a split voice that runs on windows of frames.
+struct Stage {
+    /// "flow" or "decoder".
+    name: &'static str,
+    pool: Pool,
+    /// Frames of context it needs on each side of a window.
+    margin: usize,
+    inputs: Vec<String>,
+    outputs: Vec<String>,
 }
 
 /// Sessions of one graph. The `ort` API asks for `&mut` to run a session,
@@ -225,6 +238,12 @@ impl Voice {
                 // measurable gain per run (BENCHMARKS.md, Start-up), and its
                 // copies are private memory where the mapped weights are shared.
                 let builder = builder.with_config_entry("session.disable_prepacking", "1")?;
+                // Threads that spin after a run take the cores from the run of
+                // another session: the next part of a split voice, another
+                // worker's. Spinning off made a split voice's sentences 10 to 45 %
+                // faster and cost a voice that runs whole nothing measurable
+                // (BENCHMARKS.md, Windows).
+                let builder = builder.with_config_entry("session.intra_op.allow_spinning", "0")?;
                 Ok(match threads {
                     Some(threads) => builder.with_intra_threads(threads)?,
                     None => builder,
@@ -270,7 +289,7 @@ impl Voice {
             }
         };
         let first = match &engine {
-            Engine::Whole(pool) | Engine::Split { encoder: pool, .. } => pool.first(),
+            Engine::Whole(pool) | Engine::Split { sentence: pool, .. } => pool.first(),
         };
         let input_names: Vec<String> = first.inputs().iter().map(|i| i.name().to_owned()).collect();
         drop(first);
@@ -352,6 +371,17 @@ impl Voice {
         matches!(self.engine, Engine::Split { .. })
     }
 
+    /// The parts that run on windows of frames, in order: "flow" and
+    /// "decoder", or "decoder" alone when the flow could not be cut out
+    /// (the sentence part then holds it), or none for a voice that runs
+    /// whole.
+    pub fn windowed_parts(&self) -> Vec<&'static str> {
+        match &self.engine {
+            Engine::Whole(_) => Vec::new(),
+            Engine::Split { stages, .. } => stages.iter().map(|s| s.name).collect(),
+        }
+    }
+
     /// Why the voice runs whole although windows were not turned off: its
     /// graph does not split at a decoder (a one-line reason).
     pub fn unsplit(&self) -> Option<&str> {
@@ -361,7 +391,7 @@ impl Voice {
     /// Runs the model on one sentence's ids and returns its raw audio samples.
     pub fn infer(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Vec<f32>> {
         let mut samples = Vec::new();
-        for window in self.decode(ids, scales, speaker)? {
+        for window in self.decode(ids, scales, speaker, Schedule::Whole)? {
             samples.extend(window?);
         }
         Ok(samples)
@@ -371,7 +401,13 @@ impl Voice {
     /// runs per sentence runs now, and the audio comes window by window as
     /// the returned [`Decoding`] is iterated (all at once for a voice that
     /// runs whole).
-    pub fn decode(&self, ids: &[i64], scales: Scales, speaker: SpeakerId) -> Result<Decoding<'_>> {
+    pub fn decode(
+        &self,
+        ids: &[i64],
+        scales: Scales,
+        speaker: SpeakerId,
+        schedule: Schedule,
+    ) -> Result<Decoding<'_>> {
         let len = ids.len();
         let failed = |e: ort::Error| {
             Error::Synthesis(format!(
@@ -388,7 +424,7 @@ impl Voice {
         .map_err(failed)?;
         let running = Running::start(&self.running);
         let pool = match &self.engine {
-            Engine::Whole(pool) | Engine::Split { encoder: pool, .. } => pool,
+            Engine::Whole(pool) | Engine::Split { sentence: pool, .. } => pool,
         };
         let mut session = pool.free_session(running.alone);
         let outputs = if self.takes_speaker {
@@ -419,19 +455,41 @@ impl Voice {
                     let (shape, data) = value.try_extract_tensor::<f32>().map_err(unreadable)?;
                     tensors.push((name.clone(), shape.to_vec(), data.to_vec()));
                 }
-                Decoding::windows(self, tensors)
+                Decoding::windows(self, tensors, schedule)
             }
         }
     }
 
-    /// Runs the decoder on one window: `tensors` are the cut's, the latent
-    /// first, already cut to the window. Returns the window's raw samples.
-    fn decode_window(&self, tensors: Vec<(&str, Vec<i64>, Vec<f32>)>) -> Result<Vec<f32>> {
-        let Engine::Split { decoder, .. } = &self.engine else {
-            unreachable!("only split voices decode windows")
+    /// The margins of the stages that run on windows, in order (none for a
+    /// voice that runs whole).
+    fn margins(&self) -> Vec<usize> {
+        match &self.engine {
+            Engine::Whole(_) => Vec::new(),
+            Engine::Split { stages, .. } => stages.iter().map(|s| s.margin).collect(),
+        }
+    }
+
+    /// The input names of stage `k`.
+    fn stage_inputs(&self, k: usize) -> &[String] {
+        match &self.engine {
+            Engine::Split { stages, .. } => &stages[k].inputs,
+            Engine::Whole(_) => &[],
+        }
+    }
+
+    /// Runs stage `k` on one window: `tensors` are its inputs, already cut
+    /// to the window. Returns its outputs by name.
+    fn run_stage(
+        &self,
+        k: usize,
+        tensors: Vec<(&str, Vec<i64>, Vec<f32>)>,
+    ) -> Result<Vec<windows::Named>> {
+        let Engine::Split { stages, .. } = &self.engine else {
+            unreachable!("only split voices run windows")
         };
+        let stage = &stages[k];
         let failed = |e: ort::Error| {
-            Error::Synthesis(format!("decoding a window of voice {}: {e}", self.name))
+            Error::Synthesis(format!("running a window of voice {}: {e}", self.name))
         };
         let mut inputs = Vec::with_capacity(tensors.len());
         for (name, shape, data) in tensors {
@@ -439,15 +497,32 @@ impl Voice {
             inputs.push((name.to_owned(), tensor.into_dyn()));
         }
         let running = Running::start(&self.running);
-        let mut session = decoder.free_session(running.alone);
+        let mut session = stage.pool.free_session(running.alone);
         let outputs = session.run(inputs).map_err(failed)?;
-        let (_, samples) = outputs[0].try_extract_tensor::<f32>().map_err(failed)?;
-        Ok(samples.to_vec())
+        let mut out = Vec::with_capacity(stage.outputs.len());
+        for name in &stage.outputs {
+            let value = outputs
+                .get(name)
+                .ok_or_else(|| Error::Synthesis(format!("voice {} gave no {name:?}", self.name)))?;
+            let (shape, data) = value.try_extract_tensor::<f32>().map_err(failed)?;
+            out.push((name.clone(), shape.to_vec(), data.to_vec()));
+        }
+        Ok(out)
     }
 }
 
-/// Sessions of a voice's two halves (`split.rs`), from the model cache when
-/// both are there, else split from the model file now. `Err` says why the
+/// The parts a voice is split into, in order, as named in the model cache:
+/// cut before the flow, or at the decoder only (`split.rs`). (The name
+/// "encoder" is not used again: it was the first half of the decoder-only
+/// cut, which every voice had before the flow was cut out, and such an
+/// entry must not keep a voice from being cut anew.)
+const LAYOUTS: [&[&str]; 2] = [
+    &["sentence", "flow", "decoder"],
+    &["sentence-and-flow", "decoder"],
+];
+
+/// Sessions of a voice's parts (`split.rs`), from the model cache when they
+/// are all there, else split from the model file now. `Err` says why the
 /// voice has to run whole.
 fn split_engine(
     model: &Path,
@@ -456,9 +531,8 @@ fn split_engine(
     configure_with: &dyn Fn(SessionBuilder, Option<usize>) -> ort::Result<SessionBuilder>,
     pool: &dyn Fn(&Opener) -> Result<Pool>,
 ) -> std::result::Result<Engine, Option<String>> {
-    let entries =
-        ["encoder", "decoder"].map(|part| optimized::Entry::for_part(model, identity, part));
-    let cached = |entry: &optimized::Entry| {
+    let cached = |part: &'static str| {
+        let entry = optimized::Entry::for_part(model, identity, part)?;
         pool(&|threads| {
             entry
                 .cached_session(environment, &|b| configure_with(b, threads))
@@ -466,43 +540,73 @@ fn split_engine(
         })
         .ok()
     };
-    let pools = match &entries {
-        [Some(encoder), Some(decoder)] => cached(encoder).zip(cached(decoder)),
-        _ => None,
-    };
-    let (encoder, decoder) = match pools {
-        Some(pools) => pools,
+    let from_cache = LAYOUTS.iter().find_map(|layout| {
+        let pools: Option<Vec<Pool>> = layout.iter().map(|part| cached(part)).collect();
+        pools.map(|pools| (*layout, pools))
+    });
+    let (layout, pools) = match from_cache {
+        Some(found) => found,
         None => {
             let bytes = std::fs::read(model).map_err(|e| Some(format!("reading it: {e}")))?;
-            let halves = split::split(&bytes).map_err(Some)?;
+            let parts = split::split(&bytes).map_err(Some)?;
             drop(bytes);
-            let open_part = |entry: &Option<optimized::Entry>, part: &[u8]| {
+            let (layout, graphs): (&[&str], Vec<&[u8]>) = match &parts.flow {
+                Some(flow) => (LAYOUTS[0], vec![&parts.sentence, flow, &parts.decoder]),
+                None => (LAYOUTS[1], vec![&parts.sentence, &parts.decoder]),
+            };
+            let open_part = |part: &'static str, graph: &[u8]| {
+                let entry = optimized::Entry::for_part(model, identity, part);
                 pool(&|threads| {
                     let configure = |b| configure_with(b, threads);
-                    match entry {
-                        Some(entry) => {
-                            entry.session(environment, &configure, &optimized::Source::Memory(part))
+                    match &entry {
+                        Some(entry) => entry.session(
+                            environment,
+                            &configure,
+                            &optimized::Source::Memory(graph),
+                        ),
+                        None => {
+                            configure(Session::builder(environment)?)?.commit_from_memory(graph)
                         }
-                        None => configure(Session::builder(environment)?)?.commit_from_memory(part),
                     }
                 })
-                .map_err(|e| Some(format!("loading its halves: {e}")))
+                .map_err(|e| Some(format!("loading its parts: {e}")))
             };
-            (
-                open_part(&entries[0], &halves.encoder)?,
-                open_part(&entries[1], &halves.decoder)?,
-            )
+            let pools = layout
+                .iter()
+                .zip(graphs)
+                .map(|(part, graph)| open_part(part, graph))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            (layout, pools)
         }
     };
-    let cut: Vec<String> = encoder
-        .first()
-        .outputs()
+    let names = |pool: &Pool, outputs: bool| -> Vec<String> {
+        let session = pool.first();
+        let list = match outputs {
+            true => session.outputs(),
+            false => session.inputs(),
+        };
+        list.iter().map(|o| o.name().to_owned()).collect()
+    };
+    let mut pools = pools.into_iter();
+    let sentence = pools.next().expect("a layout has a sentence part");
+    let cut = names(&sentence, true);
+    let stages = layout[1..]
         .iter()
-        .map(|o| o.name().to_owned())
+        .zip(pools)
+        .map(|(&part, pool)| Stage {
+            name: part,
+            margin: match part {
+                "flow" => split::FLOW_REACH,
+                _ => windows::MARGIN,
+            },
+            inputs: names(&pool, false),
+            outputs: names(&pool, true),
+            pool,
+        })
         .collect();
     Ok(Engine::Split {
-        encoder,
-        decoder,
+        sentence,
+        stages,
         cut,
     })
 }

@@ -19,8 +19,8 @@
 //!   image, say) finds it.
 //! - Any failure (no cache directory, a full disk, a damaged entry) falls back
 //!   to loading the model itself; the cache can only make a load faster.
-//! - A voice split for windowed decoding (`split.rs`) caches its two halves
-//!   the same way, each in an entry of its own named by the part.
+//! - A voice split for windowed decoding (`split.rs`) caches its parts the
+//!   same way, each in an entry of its own named by the part.
 //! - `VTTS_MODEL_CACHE=0` turns the cache off.
 
 use std::fs;

@@ -1,41 +1,60 @@
-//! Splitting a Piper voice's ONNX graph in two at the decoder, so that a
-//! sentence's audio can be decoded window by window (`windows.rs`).
+//! Splitting a Piper voice's ONNX graph so that a sentence's audio can be
+//! made window by window (`windows.rs`).
 //!
-//! A Piper (VITS) graph ends with the HiFi-GAN decoder, which reads one
-//! tensor: the masked latent `z * y_mask`, of shape [1, channels, frames]
-//! (and, in multi-speaker voices, the speaker embedding, [1, gin, 1]). All
-//! the rest (text encoder, durations, noise, flow) runs once per sentence.
-//! Cutting there gives an *encoder* graph whose outputs are those tensors,
-//! and a *decoder* graph that takes them and gives the audio.
+//! A Piper (VITS) graph runs a text encoder and a duration predictor over the
+//! sentence's phonemes, stretches their outputs to frames and adds the noise
+//! (`z_p`, [1, channels, frames]); then the *flow* (coupling layers of
+//! dilated convolutions) and the HiFi-GAN *decoder* run at frame rate and
+//! see only a few frames around each frame. So the graph is cut in three:
+//! the *sentence* part, once per sentence, whose outputs are `z_p`, the
+//! frame mask and what the speaker adds; the *flow*, from those to the
+//! masked latent `z * y_mask`; and the *decoder*, from the latent (and the
+//! speaker's conditioning) to the audio. The flow and the decoder then run
+//! on windows of frames with margins of context.
 //!
-//! The cut is found by structure, not by node names, which depend on the
-//! exporter: the decoder's first node is a Conv with a kernel of 7 whose
-//! data input comes from a Mul (the mask), and the decoder is everything
-//! downstream of it. The split is made on the protobuf wire: nodes,
-//! initializers and value infos are copied byte for byte, and only the
-//! lists of the graph (`node`, `initializer`, `input`, `output`,
-//! `value_info`) are written anew, so no ONNX library is needed. A graph
-//! that does not have this shape is not split ([`split`] says why) and the
-//! voice runs whole.
+//! The cuts are found by structure, not by node names, which depend on the
+//! exporter:
+//! - the decoder's first node is a Conv with a kernel of 7 whose data input
+//!   comes from a Mul (the mask), and the decoder is everything downstream
+//!   of it;
+//! - `z_p` is the Add that ends the chain of Muls from the last random draw
+//!   (`RandomNormalLike`, scaled by `exp(logs_p)` and the noise scale) and
+//!   the flow is everything downstream of it that is not the decoder. The
+//!   flow may hold only ops that work frame by frame or channel by channel
+//!   and Convs, and it must see no further than [`FLOW_REACH`] frames.
+//!
+//! A graph whose flow does not match is cut at the decoder only (its
+//! sentence part then holds the flow); one with no decoder to find is not
+//! split ([`split`] says why) and the voice runs whole. The split is made
+//! on the protobuf wire: nodes, initializers and value infos are copied
+//! byte for byte, and only the lists of the graph (`node`, `initializer`,
+//! `input`, `output`, `value_info`) are written anew, so no ONNX library is
+//! needed.
 
 use std::collections::{HashMap, HashSet};
 
-/// The two halves of a voice, as ONNX model files.
+/// The most frames a flow may see on each side of a frame, and the margin
+/// its windows get: Piper's flow is four coupling layers of four
+/// convolutions of kernel 5 (2 frames each way), 32 in all.
+pub const FLOW_REACH: usize = 32;
+
+/// A voice cut into parts, as ONNX model files.
 #[derive(Debug, Clone)]
-pub struct Halves {
-    /// From the voice's inputs to the latent (and the speaker embedding).
-    pub encoder: Vec<u8>,
-    /// From the latent (and the speaker embedding) to the audio.
+pub struct Parts {
+    /// From the voice's inputs to the tensors the windowed parts read.
+    pub sentence: Vec<u8>,
+    /// The flow, if the graph was cut before it: from `z_p` (and the mask
+    /// and the speaker's conditioning) to the latent.
+    pub flow: Option<Vec<u8>>,
+    /// From the latent (and the speaker's conditioning) to the audio.
     pub decoder: Vec<u8>,
     /// Channels of the latent.
     pub channels: usize,
-    /// The names of the tensors at the cut: the latent, then the speaker
-    /// embedding if the voice has one.
-    pub cut: Vec<String>,
 }
 
-/// Splits the ONNX model `model` at its decoder, or says why it cannot.
-pub fn split(model: &[u8]) -> Result<Halves, String> {
+/// Splits the ONNX model `model` before its flow, or at its decoder when
+/// the flow does not match, or says why it cannot be split.
+pub fn split(model: &[u8]) -> Result<Parts, String> {
     let fields = fields(model).ok_or("not an ONNX model (bad protobuf)")?;
     let graph_bytes = fields
         .iter()
@@ -43,24 +62,45 @@ pub fn split(model: &[u8]) -> Result<Halves, String> {
         .and_then(|f| f.bytes())
         .ok_or("the model has no graph")?;
     let graph = Graph::parse(graph_bytes).ok_or("the graph cannot be read")?;
-    let cut = graph.find_cut()?;
-    let encoder_inputs: Vec<String> = cut
-        .graph_inputs_of_encoder
+    let links = Links::of(&graph);
+    let decoder = graph.decoder(&links)?;
+    let flow = graph.flow(&links, &decoder).ok();
+    // The sentence part gives what the windowed parts read from outside.
+    let mut sentence_outputs: Vec<&str> = Vec::new();
+    for part in flow.iter().chain([&decoder]) {
+        for &input in &part.inputs {
+            let made_by_flow = flow.as_ref().is_some_and(|f| f.outputs.contains(&input));
+            if !made_by_flow && !sentence_outputs.contains(&input) {
+                sentence_outputs.push(input);
+            }
+        }
+    }
+    let sentence = graph.ancestors(&links, &sentence_outputs);
+    let sentence_inputs: Vec<&str> = {
+        let used: HashSet<&str> = sentence
+            .iter()
+            .flat_map(|&i| graph.nodes[i].inputs.iter().copied())
+            .collect();
+        graph
+            .inputs
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| used.contains(n))
+            .collect()
+    };
+    let graph_outputs: Vec<&str> = graph.outputs.iter().map(|(n, _)| *n).collect();
+    // The frame-rate tensors at the cuts get their shapes; the others are
+    // typed as float tensors of any shape.
+    let frames = [
+        Dim::Value(1),
+        Dim::Value(decoder.channels as u64),
+        Dim::Param("frames"),
+    ];
+    let types: HashMap<&str, Vec<u8>> = flow
         .iter()
-        .map(|n| (*n).to_owned())
+        .chain([&decoder])
+        .map(|p| (p.inputs[0], tensor_type(p.inputs[0], &frames)))
         .collect();
-    let encoder = graph.part(
-        &cut.encoder_nodes,
-        &encoder_inputs,
-        &cut.outputs,
-        &cut.tensor_types,
-    );
-    let decoder = graph.part(
-        &cut.decoder_nodes,
-        &cut.outputs,
-        &graph.output_names(),
-        &cut.tensor_types,
-    );
     let model_with = |graph: Vec<u8>| {
         let mut out = Vec::with_capacity(graph.len() + 64);
         for field in &fields {
@@ -71,11 +111,14 @@ pub fn split(model: &[u8]) -> Result<Halves, String> {
         put_bytes(&mut out, MODEL_GRAPH, &graph);
         out
     };
-    Ok(Halves {
-        encoder: model_with(encoder),
-        decoder: model_with(decoder),
-        channels: cut.channels,
-        cut: cut.outputs,
+    let part = |nodes: &HashSet<usize>, inputs: &[&str], outputs: &[&str]| {
+        model_with(graph.part(nodes, inputs, outputs, &types))
+    };
+    Ok(Parts {
+        sentence: part(&sentence, &sentence_inputs, &sentence_outputs),
+        flow: flow.as_ref().map(|f| part(&f.nodes, &f.inputs, &f.outputs)),
+        decoder: part(&decoder.nodes, &decoder.inputs, &graph_outputs),
+        channels: decoder.channels,
     })
 }
 
@@ -90,7 +133,10 @@ const GRAPH_SPARSE_INITIALIZER: u32 = 15;
 const NODE_INPUT: u32 = 1;
 const NODE_OUTPUT: u32 = 2;
 const NODE_OP_TYPE: u32 = 4;
+const NODE_ATTRIBUTE: u32 = 5;
 const NODE_DOMAIN: u32 = 7;
+const ATTRIBUTE_NAME: u32 = 1;
+const ATTRIBUTE_INTS: u32 = 8;
 const TENSOR_DIMS: u32 = 1;
 const TENSOR_NAME: u32 = 8;
 const TENSOR_DATA_LOCATION: u32 = 14;
@@ -186,6 +232,21 @@ fn fields(bytes: &[u8]) -> Option<Vec<Field<'_>>> {
     Some(out)
 }
 
+/// The first of the ints of an AttributeProto named "dilations".
+fn dilation(attribute: &[u8]) -> Option<usize> {
+    let fields = fields(attribute)?;
+    let named = fields
+        .iter()
+        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some("dilations"));
+    let first = fields.iter().find(|f| f.number == ATTRIBUTE_INTS)?;
+    let value = match first.value {
+        Value::Varint(v) => v,
+        Value::Bytes(packed) => varint(packed, &mut 0)?,
+        Value::Fixed => return None,
+    };
+    named.then(|| usize::try_from(value).ok()).flatten()
+}
+
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
@@ -212,6 +273,8 @@ type Named<'a> = (&'a str, &'a [u8]);
 struct Node<'a> {
     raw: &'a [u8],
     op_type: &'a str,
+    /// Its `dilations` attribute's first value (1 when it has none).
+    dilation: usize,
     inputs: Vec<&'a str>,
     outputs: Vec<&'a str>,
 }
@@ -234,17 +297,60 @@ struct Graph<'a> {
     value_info: HashMap<&'a str, &'a [u8]>,
 }
 
-/// Where a graph splits.
-struct Cut<'a> {
-    encoder_nodes: Vec<usize>,
-    decoder_nodes: Vec<usize>,
-    /// The tensors at the cut: the latent first.
-    outputs: Vec<String>,
-    graph_inputs_of_encoder: Vec<&'a str>,
-    channels: usize,
-    /// Types written for the tensors at the cut (name -> ValueInfoProto).
-    tensor_types: HashMap<String, Vec<u8>>,
+/// Who makes and who reads each tensor of a graph.
+struct Links<'a> {
+    producer: HashMap<&'a str, usize>,
+    consumers: HashMap<&'a str, Vec<usize>>,
 }
+
+impl<'a> Links<'a> {
+    fn of(graph: &Graph<'a>) -> Self {
+        let mut links = Links {
+            producer: HashMap::new(),
+            consumers: HashMap::new(),
+        };
+        for (i, node) in graph.nodes.iter().enumerate() {
+            for &output in &node.outputs {
+                links.producer.insert(output, i);
+            }
+            for &input in &node.inputs {
+                links.consumers.entry(input).or_default().push(i);
+            }
+        }
+        links
+    }
+}
+
+/// A part of the graph that runs on windows of frames.
+struct Piece<'a> {
+    nodes: HashSet<usize>,
+    /// The tensors it reads from outside, the frame-rate one first.
+    inputs: Vec<&'a str>,
+    /// The tensors it gives to the next part (none for the decoder).
+    outputs: Vec<&'a str>,
+    /// Channels of its frame-rate input.
+    channels: usize,
+}
+
+/// Ops a flow may hold: each works frame by frame, or (Conv) sees a few
+/// frames, counted against [`FLOW_REACH`]. Slices and splits are of the
+/// channels (the flips and the halves of a coupling layer).
+const FLOW_OPS: [&str; 14] = [
+    "Add",
+    "Concat",
+    "Constant",
+    "ConstantOfShape",
+    "Conv",
+    "Exp",
+    "Mul",
+    "Neg",
+    "Shape",
+    "Sigmoid",
+    "Slice",
+    "Split",
+    "Sub",
+    "Tanh",
+];
 
 impl<'a> Graph<'a> {
     fn parse(bytes: &'a [u8]) -> Option<Graph<'a>> {
@@ -263,6 +369,7 @@ impl<'a> Graph<'a> {
                     let mut node = Node {
                         raw: field.raw,
                         op_type: "",
+                        dilation: 1,
                         inputs: Vec::new(),
                         outputs: Vec::new(),
                     };
@@ -271,6 +378,11 @@ impl<'a> Graph<'a> {
                             NODE_INPUT => node.inputs.push(f.string()?),
                             NODE_OUTPUT => node.outputs.push(f.string()?),
                             NODE_OP_TYPE => node.op_type = f.string()?,
+                            NODE_ATTRIBUTE => {
+                                if let Some(d) = dilation(f.bytes()?) {
+                                    node.dilation = d;
+                                }
+                            }
                             // A node of another domain (a contrib op) is
                             // copied as it is, but never taken for the cut.
                             NODE_DOMAIN if !f.bytes()?.is_empty() => node.op_type = "",
@@ -328,28 +440,80 @@ impl<'a> Graph<'a> {
         Some(graph)
     }
 
-    fn output_names(&self) -> Vec<String> {
-        self.outputs.iter().map(|(n, _)| (*n).to_owned()).collect()
+    /// The initializer dims of a node's weight (its second input).
+    fn weight_dims(&self, node: &Node<'a>) -> Option<&[i64]> {
+        let weight: &str = node.inputs.get(1)?;
+        self.initializers.get(weight).map(|w| w.dims.as_slice())
+    }
+
+    /// The nodes downstream of `starts`, never entering `outside`, with the
+    /// Constants they read.
+    fn downstream(
+        &self,
+        links: &Links<'a>,
+        starts: &[usize],
+        outside: &HashSet<usize>,
+    ) -> HashSet<usize> {
+        let mut part: HashSet<usize> = HashSet::new();
+        let mut stack = starts.to_vec();
+        while let Some(i) = stack.pop() {
+            if outside.contains(&i) || !part.insert(i) {
+                continue;
+            }
+            for output in &self.nodes[i].outputs {
+                stack.extend(links.consumers.get(output).into_iter().flatten().copied());
+            }
+        }
+        let constants: Vec<usize> = part
+            .iter()
+            .flat_map(|&i| &self.nodes[i].inputs)
+            .filter_map(|input| links.producer.get(input).copied())
+            .filter(|&p| !part.contains(&p) && self.nodes[p].op_type == "Constant")
+            .collect();
+        part.extend(constants);
+        part
+    }
+
+    /// What `part` reads from outside it (not initializers), in node order.
+    fn crossing(&self, links: &Links<'a>, part: &HashSet<usize>) -> Vec<&'a str> {
+        let mut nodes: Vec<usize> = part.iter().copied().collect();
+        nodes.sort_unstable();
+        let mut crossing = Vec::new();
+        for i in nodes {
+            for &input in &self.nodes[i].inputs {
+                let outside = !input.is_empty()
+                    && !self.initializers.contains_key(input)
+                    && links.producer.get(input).is_none_or(|p| !part.contains(p));
+                if outside && !crossing.contains(&input) {
+                    crossing.push(input);
+                }
+            }
+        }
+        crossing
+    }
+
+    /// The nodes that `tensors` need.
+    fn ancestors(&self, links: &Links<'a>, tensors: &[&str]) -> HashSet<usize> {
+        let mut part: HashSet<usize> = HashSet::new();
+        let mut stack: Vec<usize> = tensors
+            .iter()
+            .filter_map(|t| links.producer.get(t).copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if part.insert(i) {
+                stack.extend(
+                    self.nodes[i]
+                        .inputs
+                        .iter()
+                        .filter_map(|input| links.producer.get(input).copied()),
+                );
+            }
+        }
+        part
     }
 
     /// Finds the decoder: see the module docs.
-    fn find_cut(&self) -> Result<Cut<'a>, String> {
-        let producer: HashMap<&str, usize> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .flat_map(|(i, n)| n.outputs.iter().map(move |o| (*o, i)))
-            .collect();
-        let mut consumers: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, node) in self.nodes.iter().enumerate() {
-            for input in &node.inputs {
-                consumers.entry(input).or_default().push(i);
-            }
-        }
-        let weight_dims = |node: &Node<'a>| -> Option<&[i64]> {
-            let weight: &str = node.inputs.get(1)?;
-            self.initializers.get(weight).map(|w| w.dims.as_slice())
-        };
+    fn decoder(&self, links: &Links<'a>) -> Result<Piece<'a>, String> {
         // The first Conv (in file order, which ONNX keeps topological) with
         // a kernel of 7 reading a Mul: conv_pre.
         let (conv, channels) = self
@@ -357,9 +521,10 @@ impl<'a> Graph<'a> {
             .iter()
             .enumerate()
             .find_map(|(i, node)| {
-                let dims = weight_dims(node)?;
+                let dims = self.weight_dims(node)?;
                 let data = node.inputs.first()?;
-                let from_mul = producer
+                let from_mul = links
+                    .producer
                     .get(data)
                     .is_some_and(|&p| self.nodes[p].op_type == "Mul");
                 (node.op_type == "Conv" && dims.len() == 3 && dims[2] == 7 && from_mul)
@@ -370,33 +535,9 @@ impl<'a> Graph<'a> {
             .filter(|&c| c > 0)
             .ok_or("the decoder's first Conv has no channels")?;
         let latent = self.nodes[conv].inputs[0];
-
-        // Everything downstream of conv_pre.
-        let mut decoder: HashSet<usize> = HashSet::new();
-        let mut stack = vec![conv];
-        while let Some(i) = stack.pop() {
-            if !decoder.insert(i) {
-                continue;
-            }
-            for output in &self.nodes[i].outputs {
-                stack.extend(consumers.get(output).into_iter().flatten().copied());
-            }
-        }
-        // Constants the decoder reads are copied into it.
-        let mut constants = Vec::new();
-        for &i in &decoder {
-            for input in &self.nodes[i].inputs {
-                if let Some(&p) = producer.get(input)
-                    && !decoder.contains(&p)
-                    && self.nodes[p].op_type == "Constant"
-                {
-                    constants.push(p);
-                }
-            }
-        }
-        decoder.extend(constants);
+        let nodes = self.downstream(links, &[conv], &HashSet::new());
         let graph_outputs: HashSet<&str> = self.outputs.iter().map(|(n, _)| *n).collect();
-        let reaches_output = decoder.iter().any(|&i| {
+        let reaches_output = nodes.iter().any(|&i| {
             self.nodes[i]
                 .outputs
                 .iter()
@@ -405,103 +546,128 @@ impl<'a> Graph<'a> {
         if !reaches_output {
             return Err("the decoder does not give the model's output".into());
         }
-        // What crosses the cut: the latent, maybe the speaker embedding.
-        let mut crossing: Vec<&str> = Vec::new();
-        for &i in &decoder {
-            for input in &self.nodes[i].inputs {
-                let outside = !input.is_empty()
-                    && !self.initializers.contains_key(input)
-                    && producer.get(input).is_none_or(|p| !decoder.contains(p));
-                if outside && !crossing.contains(input) {
-                    crossing.push(input);
-                }
-            }
-        }
-        crossing.sort_by_key(|&name| name != latent);
-        if latent.is_empty() || crossing.first() != Some(&latent) {
+        // What crosses the cut: the latent, maybe the speaker's conditioning.
+        let mut inputs = self.crossing(links, &nodes);
+        inputs.sort_by_key(|&name| name != latent);
+        if latent.is_empty() || inputs.first() != Some(&latent) {
             return Err("the decoder does not read its latent from the graph".into());
         }
-        let extra = &crossing[1..];
-        if extra.len() > 1 {
+        if inputs.len() > 2 {
             return Err(format!(
-                "the decoder reads more than the latent and a speaker embedding: {crossing:?}"
+                "the decoder reads more than the latent and a speaker embedding: {inputs:?}"
             ));
         }
-        if let Some(&g) = extra.first()
-            && !producer.contains_key(g)
+        if let Some(&g) = inputs.get(1)
+            && !links.producer.contains_key(g)
         {
             return Err(format!("the decoder reads the model input {g:?}"));
         }
-        // The encoder: what the tensors at the cut need.
-        let mut encoder: HashSet<usize> = HashSet::new();
-        let mut stack: Vec<usize> = crossing
+        Ok(Piece {
+            nodes,
+            inputs,
+            outputs: Vec::new(),
+            channels,
+        })
+    }
+
+    /// Finds the flow before `decoder`: see the module docs.
+    fn flow(&self, links: &Links<'a>, decoder: &Piece<'a>) -> Result<Piece<'a>, String> {
+        let latent = decoder.inputs[0];
+        // The last random draw the latent depends on is the frame-rate noise.
+        let above = self.ancestors(links, &[latent]);
+        let noise = above
             .iter()
-            .filter_map(|t| producer.get(t).copied())
-            .collect();
-        while let Some(i) = stack.pop() {
-            if !encoder.insert(i) {
-                continue;
+            .copied()
+            .filter(|&i| self.nodes[i].op_type.starts_with("RandomNormal"))
+            .max()
+            .ok_or("no noise before the decoder")?;
+        let mut z_p = *self.nodes[noise]
+            .outputs
+            .first()
+            .ok_or("noise with no output")?;
+        loop {
+            let readers = links.consumers.get(z_p).map_or(&[][..], Vec::as_slice);
+            let [next] = readers else {
+                return Err("the noise is read more than once".into());
+            };
+            let node = &self.nodes[*next];
+            z_p = node.outputs.first().ok_or("a node with no output")?;
+            match node.op_type {
+                "Mul" => continue,
+                "Add" => break,
+                op => return Err(format!("the noise goes into a {op}, not into z_p")),
             }
-            for input in &self.nodes[i].inputs {
-                if let Some(&p) = producer.get(input) {
-                    stack.push(p);
+        }
+        let starts = links.consumers.get(z_p).cloned().unwrap_or_default();
+        let nodes = self.downstream(links, &starts, &decoder.nodes);
+        let mut reach = 0;
+        for &i in &nodes {
+            let node = &self.nodes[i];
+            if !FLOW_OPS.contains(&node.op_type) {
+                return Err(format!("the flow holds a {:?}", node.op_type));
+            }
+            if node.op_type == "Conv" {
+                let kernel = match self.weight_dims(node) {
+                    Some(&[_, _, kernel]) => usize::try_from(kernel).unwrap_or(usize::MAX),
+                    _ => return Err("a Conv of the flow has no 1-D weight".into()),
+                };
+                reach += (kernel.saturating_sub(1) * node.dilation).div_ceil(2);
+            }
+        }
+        if reach > FLOW_REACH {
+            return Err(format!("the flow sees {reach} frames each way"));
+        }
+        if !links
+            .producer
+            .get(latent)
+            .is_some_and(|p| nodes.contains(p))
+        {
+            return Err("the decoder's latent does not come from the flow".into());
+        }
+        // The flow gives the latent and nothing else to the rest.
+        for &i in &nodes {
+            for output in &self.nodes[i].outputs {
+                let read_outside = links
+                    .consumers
+                    .get(output)
+                    .into_iter()
+                    .flatten()
+                    .any(|c| !nodes.contains(c));
+                let is_output = self.outputs.iter().any(|(n, _)| n == output);
+                if (read_outside || is_output) && *output != latent {
+                    return Err(format!("the flow's {output:?} is read after it"));
                 }
             }
         }
-        let mut encoder_nodes: Vec<usize> = encoder.into_iter().collect();
-        let mut decoder_nodes: Vec<usize> = decoder.into_iter().collect();
-        encoder_nodes.sort_unstable();
-        decoder_nodes.sort_unstable();
-        let used: HashSet<&str> = encoder_nodes
-            .iter()
-            .flat_map(|&i| self.nodes[i].inputs.iter().copied())
-            .collect();
-        let graph_inputs_of_encoder = self
-            .inputs
-            .iter()
-            .map(|(n, _)| *n)
-            .filter(|n| used.contains(n))
-            .collect();
-        let mut tensor_types = HashMap::new();
-        tensor_types.insert(
-            latent.to_owned(),
-            tensor_type(
-                latent,
-                &[
-                    Dim::Value(1),
-                    Dim::Value(channels as u64),
-                    Dim::Param("frames"),
-                ],
-            ),
-        );
-        if let Some(&g) = extra.first() {
-            let dims = [Dim::Value(1), Dim::Param("speaker_channels"), Dim::Value(1)];
-            tensor_types.insert(g.to_owned(), tensor_type(g, &dims));
+        let mut inputs = self.crossing(links, &nodes);
+        inputs.sort_by_key(|&name| name != z_p);
+        if inputs.first() != Some(&z_p) {
+            return Err("the flow does not read z_p".into());
         }
-        Ok(Cut {
-            encoder_nodes,
-            decoder_nodes,
-            outputs: crossing.iter().map(|s| (*s).to_owned()).collect(),
-            graph_inputs_of_encoder,
-            channels,
-            tensor_types,
+        Ok(Piece {
+            nodes,
+            inputs,
+            outputs: vec![latent],
+            channels: decoder.channels,
         })
     }
 
     /// A graph of `nodes` (indices, in order) from `inputs` to `outputs`.
     fn part(
         &self,
-        nodes: &[usize],
-        inputs: &[String],
-        outputs: &[String],
-        types: &HashMap<String, Vec<u8>>,
+        nodes: &HashSet<usize>,
+        inputs: &[&str],
+        outputs: &[&str],
+        types: &HashMap<&str, Vec<u8>>,
     ) -> Vec<u8> {
         let mut out = Vec::new();
         for raw in &self.kept {
             out.extend_from_slice(raw);
         }
+        let mut order: Vec<usize> = nodes.iter().copied().collect();
+        order.sort_unstable();
         let mut used: HashSet<&str> = HashSet::new();
-        for &i in nodes {
+        for i in order {
             out.extend_from_slice(self.nodes[i].raw);
             used.extend(self.nodes[i].inputs.iter().copied());
             used.extend(self.nodes[i].outputs.iter().copied());
@@ -511,7 +677,7 @@ impl<'a> Graph<'a> {
                 out.extend_from_slice(self.initializers[name].raw);
             }
         }
-        let lists: [(u32, &[String], &[Named]); 2] = [
+        let lists: [(u32, &[&str], &[Named]); 2] = [
             (GRAPH_INPUT, inputs, &self.inputs),
             (GRAPH_OUTPUT, outputs, &self.outputs),
         ];
@@ -587,24 +753,56 @@ mod tests {
         graph.nodes.iter().map(|n| n.op_type.to_owned()).collect()
     }
 
+    /// The names of a model's graph inputs or outputs.
+    fn names(model: &[u8], list: u32) -> Vec<String> {
+        let fields = fields(model).unwrap();
+        let graph = fields.iter().find(|f| f.number == MODEL_GRAPH).unwrap();
+        let graph = Graph::parse(graph.bytes().unwrap()).unwrap();
+        let list = match list {
+            GRAPH_INPUT => &graph.inputs,
+            _ => &graph.outputs,
+        };
+        list.iter().map(|(n, _)| (*n).to_owned()).collect()
+    }
+
     #[test]
-    fn a_voice_splits_at_its_latent_and_the_noise_stays_before_the_cut() {
-        for (name, cut) in [
-            ("vi_VN-test-tiny.onnx", 1),
-            ("vi_VN-test-tiny_multi.onnx", 2),
+    fn a_voice_splits_before_its_flow_and_the_noise_stays_before_the_cut() {
+        for (name, speaker) in [
+            ("vi_VN-test-tiny.onnx", false),
+            ("vi_VN-test-tiny_multi.onnx", true),
         ] {
             let model = voice(name);
-            let halves = split(&model).unwrap();
-            assert_eq!(halves.channels, 16, "{name}");
-            assert_eq!(halves.cut.len(), cut, "{name}: {:?}", halves.cut);
-            assert_eq!(halves.cut[0], "/Mul_7_output_0");
-            let (encoder, decoder) = (op_types(&halves.encoder), op_types(&halves.decoder));
+            let parts = split(&model).unwrap();
+            let flow = parts.flow.as_deref().expect("the flow is cut out");
+            assert_eq!(parts.channels, 16, "{name}");
+            // The sentence part gives z_p and the frame mask first; the
+            // flow reads them; the decoder reads the flow's latent.
+            let given = names(&parts.sentence, GRAPH_OUTPUT);
+            assert_eq!(given[..2], ["/Add_output_0", "/Cast_2_output_0"], "{name}");
+            assert_eq!(names(flow, GRAPH_INPUT)[0], "/Add_output_0");
+            assert_eq!(names(flow, GRAPH_OUTPUT), ["/Mul_7_output_0"]);
+            let decoder_reads = names(&parts.decoder, GRAPH_INPUT);
+            assert_eq!(decoder_reads[0], "/Mul_7_output_0");
+            // A speaker conditions the flow's layers and the decoder; that is
+            // worked out once per sentence.
+            assert_eq!(decoder_reads.len(), 1 + usize::from(speaker), "{name}");
+            assert_eq!(given.len() > 2, speaker, "{name}: {given:?}");
+            for read in &decoder_reads[1..] {
+                assert!(given.contains(read), "{name}: {read}");
+            }
+            let ops = [&parts.sentence[..], flow, &parts.decoder].map(op_types);
             let random = |ops: &[String]| ops.iter().filter(|o| o.starts_with("Random")).count();
-            assert_eq!(random(&decoder), 0, "{name}: the decoder draws no noise");
-            assert!(random(&encoder) >= 2, "{name}: the encoder draws it all");
-            assert_eq!(decoder.first().map(String::as_str), Some("Conv"));
-            // Every node is in a half; the decoder's Constants are in both.
-            assert!(encoder.len() + decoder.len() >= op_types(&model).len());
+            assert!(
+                random(&ops[0]) >= 2,
+                "{name}: the sentence part draws the noise"
+            );
+            assert_eq!(random(&ops[1]) + random(&ops[2]), 0, "{name}");
+            assert_eq!(ops[2].first().map(String::as_str), Some("Conv"));
+            let convs = ops[1].iter().filter(|o| *o == "Conv").count();
+            assert!(convs >= 16, "{name}: the flow's {convs} Convs");
+            // Every node is in a part; Constants may be in more than one.
+            let all = ops.iter().map(Vec::len).sum::<usize>();
+            assert!(all >= op_types(&model).len());
         }
     }
 

@@ -1,24 +1,45 @@
-//! A sentence's audio decoded window by window: the decoder of a split voice
-//! (`split.rs`) runs on a few frames of the latent at a time, with
-//! [`MARGIN`] frames of context on each side that are decoded and thrown
-//! away, so that each window's samples equal the whole decode's (the
-//! decoder sees no further than about ten frames; the tests check the
-//! equality). The first window is small, so that audio starts early;
-//! each next one is twice as large, up to [`MAX_WINDOW`], so that the
-//! margins cost little.
+//! A sentence's audio made window by window: the parts of a split voice
+//! that run at frame rate (`split.rs`: the flow, then the decoder) run on a
+//! few frames at a time. Each part is given margins of context on each
+//! side of what the next part needs, and what it makes of the margins is
+//! thrown away, so that each window's samples equal the whole run's: the
+//! flow sees no further than [`super::split::FLOW_REACH`] frames and the
+//! decoder than about ten (the tests check the equality). How large the
+//! windows are is the caller's [`Schedule`]: small at first when audio is
+//! wanted early, else as large as memory allows, so that the margins cost
+//! little.
 
 use super::Voice;
 use crate::error::{Error, Result};
+
+/// A tensor by name: its shape and its data.
+pub(super) type Named = (String, Vec<i64>, Vec<f32>);
 
 /// Frames of context decoded on each side of a window and dropped. The
 /// decoder of a Piper voice sees 10.1 frames each way; with 12, windowed and
 /// whole decoding of the medium voice differ by 1 LSB on 0.08 % of samples
 /// and never by more (BENCHMARKS.md, Windows).
 pub const MARGIN: usize = 12;
-/// Frames of the first window (256 samples each on Piper voices).
-pub const FIRST_WINDOW: usize = 8;
-/// Frames of the largest window.
+/// Frames of the first window when audio is wanted early (256 samples
+/// each on Piper voices).
+pub const FIRST_WINDOW: usize = 16;
+/// How much larger each next window is.
+pub const GROWTH: usize = 4;
+/// Frames of the largest window: what bounds the memory of a long sentence.
 pub const MAX_WINDOW: usize = 256;
+
+/// How a sentence is cut into windows. Each cut costs the margins of both
+/// sides, run twice (BENCHMARKS.md, Windows), so audio that is wanted early
+/// pays for it with a little more work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// The first audio as soon as it can be: a small first window, each
+    /// next one [`GROWTH`] times as large, up to [`MAX_WINDOW`]; each is
+    /// ready long before the audio before it has played.
+    Early,
+    /// The whole sentence as soon as it can be: windows of [`MAX_WINDOW`].
+    Whole,
+}
 
 /// The raw audio of one sentence, yielded window by window.
 pub struct Decoding<'v> {
@@ -30,13 +51,11 @@ enum Inner<'v> {
     Whole(Option<Vec<f32>>),
     Windows {
         voice: &'v Voice,
-        name: String,
-        /// [1, channels, frames], row-major.
-        latent: Vec<f32>,
-        channels: usize,
+        /// What the sentence part gave, the frame-rate tensor first.
+        tensors: Vec<Named>,
         frames: usize,
-        /// The other tensors of the cut, fed to every window as they are.
-        others: Vec<(String, Vec<i64>, Vec<f32>)>,
+        margins: Vec<usize>,
+        held: Vec<Option<Held>>,
         next: usize,
         window: usize,
         /// Samples per frame, known after the first window.
@@ -51,35 +70,34 @@ impl<'v> Decoding<'v> {
         }
     }
 
-    /// Windows over `tensors`, the encoder's outputs: the latent first.
+    /// Windows over `tensors`, the sentence part's outputs: the frame-rate
+    /// one ([1, channels, frames]) first.
     pub(super) fn windows(
         voice: &'v Voice,
-        mut tensors: Vec<(String, Vec<i64>, Vec<f32>)>,
+        tensors: Vec<Named>,
+        schedule: Schedule,
     ) -> Result<Self> {
-        if tensors.is_empty() {
-            return Err(Error::Synthesis(format!(
-                "voice {} gave no latent",
-                voice.name()
-            )));
-        }
-        let (name, shape, latent) = tensors.remove(0);
-        let [1, channels, frames] = shape[..] else {
-            return Err(Error::Synthesis(format!(
-                "voice {} gave a latent of shape {shape:?}, not [1, channels, frames]",
-                voice.name()
-            )));
+        let frames = match tensors.first().map(|t| &t.1[..]) {
+            Some(&[1, _, frames]) => frames.max(0) as usize,
+            shape => {
+                return Err(Error::Synthesis(format!(
+                    "voice {} gave frames of shape {shape:?}, not [1, channels, frames]",
+                    voice.name()
+                )));
+            }
         };
-        let (channels, frames) = (channels.max(0) as usize, frames.max(0) as usize);
         Ok(Self {
             inner: Inner::Windows {
                 voice,
-                name,
-                latent,
-                channels,
+                tensors,
                 frames,
-                others: tensors,
+                held: voice.margins().iter().map(|_| None).collect(),
+                margins: voice.margins(),
                 next: 0,
-                window: FIRST_WINDOW,
+                window: match schedule {
+                    Schedule::Early => FIRST_WINDOW,
+                    Schedule::Whole => MAX_WINDOW,
+                },
                 hop: None,
             },
         })
@@ -116,11 +134,10 @@ impl Iterator for Decoding<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let Inner::Windows {
             voice,
-            name,
-            latent,
-            channels,
+            tensors,
             frames,
-            others,
+            margins,
+            held,
             next,
             window,
             hop,
@@ -135,39 +152,170 @@ impl Iterator for Decoding<'_> {
             return None;
         }
         let (start, end) = (*next, (*next + *window).min(*frames));
-        let (low, high) = (start.saturating_sub(MARGIN), (end + MARGIN).min(*frames));
-        let width = high - low;
-        let mut slice = Vec::with_capacity(*channels * width);
-        for channel in latent.chunks_exact(*frames) {
-            slice.extend_from_slice(&channel[low..high]);
-        }
-        let mut tensors = vec![(
-            name.as_str(),
-            vec![1, *channels as i64, width as i64],
-            slice,
-        )];
-        tensors.extend(
-            others
-                .iter()
-                .map(|(n, s, d)| (n.as_str(), s.clone(), d.clone())),
-        );
+        let mut run = Run {
+            voice,
+            tensors,
+            frames: *frames,
+            margins,
+            held,
+            ahead: *window * GROWTH,
+        };
+        let made = run.outputs(margins.len() - 1, start, end);
         *next = end;
-        *window = (*window * 2).min(MAX_WINDOW);
-        let samples = match voice.decode_window(tensors) {
-            Ok(samples) => samples,
+        *window = (*window * GROWTH).min(MAX_WINDOW);
+        let (mut outputs, per_frame) = match made {
+            Ok(made) => made,
             Err(e) => return Some(Err(e)),
         };
-        if samples.len() % width != 0 {
-            return Some(Err(Error::Synthesis(format!(
-                "voice {} decoded {width} frames into {} samples, not a whole number per frame",
-                voice.name(),
-                samples.len()
-            ))));
-        }
-        let per_frame = samples.len() / width;
         *hop = Some(per_frame);
-        Some(Ok(samples
-            [(start - low) * per_frame..(end - low) * per_frame]
-            .to_vec()))
+        match outputs.is_empty() {
+            true => Some(Err(Error::Synthesis(format!(
+                "voice {} gave no audio",
+                voice.name()
+            )))),
+            false => Some(Ok(outputs.swap_remove(0).2)),
+        }
     }
+}
+
+/// What a stage before the last made for frames `low..high`, kept for the
+/// windows after: such a stage runs ahead of the decoder, on spans
+/// [`GROWTH`] times the window, so that its margins are paid less often.
+struct Held {
+    low: usize,
+    high: usize,
+    outputs: Vec<Named>,
+}
+
+/// A sentence's windows in progress: the sentence part's tensors and what
+/// the stages hold.
+struct Run<'a> {
+    voice: &'a Voice,
+    tensors: &'a [Named],
+    frames: usize,
+    margins: &'a [usize],
+    held: &'a mut [Option<Held>],
+    /// Frames a stage before the last runs on at least.
+    ahead: usize,
+}
+
+impl Run<'_> {
+    /// The outputs of stage `k` for frames `low..high`, and what a frame
+    /// gives on their last axis (1 for the latent, the hop for the audio).
+    /// The stage runs on what it needs plus its margin on each side.
+    fn outputs(&mut self, k: usize, low: usize, high: usize) -> Result<(Vec<Named>, usize)> {
+        let keeps = k + 1 < self.margins.len();
+        if let Some(held) = self.held[k]
+            .as_ref()
+            .filter(|h| h.low <= low && high <= h.high)
+        {
+            let width = held.high - held.low;
+            return crop_all(
+                self.voice,
+                &held.outputs,
+                width,
+                low - held.low,
+                high - held.low,
+            );
+        }
+        let span = match keeps {
+            true => (low + self.ahead).max(high).min(self.frames),
+            false => high,
+        };
+        let margin = self.margins[k];
+        let (from, to) = (low.saturating_sub(margin), (span + margin).min(self.frames));
+        let previous = match k {
+            0 => Vec::new(),
+            _ => self.outputs(k - 1, from, to)?.0,
+        };
+        let mut inputs = Vec::new();
+        for name in self.voice.stage_inputs(k) {
+            if let Some((_, shape, data)) = previous.iter().find(|t| &t.0 == name) {
+                inputs.push((name.as_str(), shape.clone(), data.clone()));
+                continue;
+            }
+            let (_, shape, data) = self.tensors.iter().find(|t| &t.0 == name).ok_or_else(|| {
+                Error::Synthesis(format!("voice {} gave no {name:?}", self.voice.name()))
+            })?;
+            let mut shape = shape.clone();
+            let data = frames_of(&shape, data, self.frames, from, to);
+            if shape.len() == 3 && shape[2] == self.frames as i64 {
+                shape[2] = (to - from) as i64;
+            }
+            inputs.push((name.as_str(), shape, data));
+        }
+        let made = self.voice.run_stage(k, inputs)?;
+        let (outputs, per_frame) = crop_all(self.voice, &made, to - from, low - from, span - from)?;
+        if !keeps {
+            return Ok((outputs, per_frame));
+        }
+        let wanted = crop_all(self.voice, &outputs, span - low, 0, high - low)?;
+        self.held[k] = Some(Held {
+            low,
+            high: span,
+            outputs,
+        });
+        Ok(wanted)
+    }
+}
+
+/// Frames `from..to` of each of `tensors`, made from `width` frames.
+fn crop_all(
+    voice: &Voice,
+    tensors: &[Named],
+    width: usize,
+    from: usize,
+    to: usize,
+) -> Result<(Vec<Named>, usize)> {
+    let mut per_frame = 0;
+    let mut out = Vec::with_capacity(tensors.len());
+    for (name, shape, data) in tensors {
+        let (shape, data, per) = crop(voice, shape, data, width, from, to)?;
+        per_frame = per;
+        out.push((name.clone(), shape, data));
+    }
+    Ok((out, per_frame))
+}
+
+/// Frames `low..high` of a tensor of `frames` frames ([1, channels,
+/// frames]); a tensor of another shape (the speaker's, [1, c, 1]) whole.
+fn frames_of(shape: &[i64], data: &[f32], frames: usize, low: usize, high: usize) -> Vec<f32> {
+    if shape.len() != 3 || shape[2] != frames as i64 || frames == 0 {
+        return data.to_vec();
+    }
+    let mut out = Vec::with_capacity(data.len() / frames * (high - low));
+    for row in data.chunks_exact(frames) {
+        out.extend_from_slice(&row[low..high]);
+    }
+    out
+}
+
+/// Frames `from..to` of a stage's output made from `width` frames, whatever
+/// it gives per frame on its last axis (1 for the latent, the hop for the
+/// audio); also returns that number.
+fn crop(
+    voice: &Voice,
+    shape: &[i64],
+    data: &[f32],
+    width: usize,
+    from: usize,
+    to: usize,
+) -> Result<(Vec<i64>, Vec<f32>, usize)> {
+    let last = shape.last().map_or(0, |&l| l.max(0) as usize);
+    if width == 0 || last == 0 || !last.is_multiple_of(width) || !data.len().is_multiple_of(last) {
+        return Err(Error::Synthesis(format!(
+            "voice {} made {width} frames into a tensor of shape {shape:?}, not a whole number per frame",
+            voice.name()
+        )));
+    }
+    let per_frame = last / width;
+    let mut shape = shape.to_vec();
+    let mut out = Vec::with_capacity(data.len() / width * (to - from));
+    for row in data.chunks_exact(last) {
+        out.extend_from_slice(&row[from * per_frame..to * per_frame]);
+    }
+    if let Some(l) = shape.last_mut() {
+        *l = ((to - from) * per_frame) as i64;
+    }
+    Ok((shape, out, per_frame))
 }

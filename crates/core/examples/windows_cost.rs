@@ -1,0 +1,83 @@
+//! What windows cost, in one process: each sentence's ids run whole
+//! (`Voice::load_whole`), in windows as files get them (`Schedule::Whole`)
+//! and in windows as streams get them (`Schedule::Early`), interleaved.
+//!
+//!     cargo run --release -p vtts-core --example windows_cost -- VOICE.onnx IDS [ROUNDS]
+//!
+//! IDS are sentence lengths in phoneme ids, comma-separated ("60,180,480,1000");
+//! each sentence is the voice's own ids of a Vietnamese text, repeated to
+//! that length. Noise is off. Prints, per length, the median over ROUNDS
+//! (default 5) of the first audio and of the whole sentence for each way.
+
+use std::time::{Duration, Instant};
+
+use vtts_core::voice::Schedule;
+use vtts_core::{Scales, SpeakerId, Voice};
+
+fn median(mut times: Vec<Duration>) -> u128 {
+    times.sort();
+    times[times.len() / 2].as_millis()
+}
+
+/// The first window's time and the whole sentence's.
+fn run(voice: &Voice, ids: &[i64], schedule: Schedule) -> (Duration, Duration) {
+    let scales = Scales {
+        noise_scale: 0.0,
+        length_scale: 1.0,
+        noise_w: 0.0,
+    };
+    let start = Instant::now();
+    let mut decoding = voice.decode(ids, scales, SpeakerId(0), schedule).unwrap();
+    decoding.next().unwrap().unwrap();
+    let first = start.elapsed();
+    for window in decoding {
+        window.unwrap();
+    }
+    (first, start.elapsed())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [model, lengths, rest @ ..] = args.as_slice() else {
+        return Err("usage: windows_cost VOICE.onnx 60,180,480,1000 [ROUNDS]".into());
+    };
+    let rounds: usize = rest.first().map_or(Ok(5), |n| n.parse())?;
+    let windowed = Voice::load(model.as_ref(), None)?;
+    let whole = Voice::load_whole(model.as_ref(), None)?;
+    println!("windowed parts: {:?}", windowed.windowed_parts());
+    let text =
+        "Hôm nay trời Hà Nội trong xanh và nắng nhẹ người dân đổ ra đường đi dạo quanh hồ Gươm";
+    let map = &windowed.config().phoneme_id_map;
+    let sentence = vtts_text::phonemize(text, &Default::default())
+        .next()
+        .ok_or("no sentence")?;
+    let unit = map.sentence_ids(sentence.phonemes.chars()).ids;
+    println!(
+        "| ids | first audio: early windows | file windows | whole | whole sentence: early windows | file windows | whole |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for length in lengths.split(',') {
+        let length: usize = length.trim().parse()?;
+        // The text's ids, without its end, repeated, then its end.
+        let body = &unit[..unit.len() - 1];
+        let mut ids: Vec<i64> = body.iter().cycle().take(length - 1).copied().collect();
+        ids.push(*unit.last().unwrap());
+        let mut times: [Vec<(Duration, Duration)>; 3] = Default::default();
+        run(&whole, &ids, Schedule::Whole);
+        run(&windowed, &ids, Schedule::Early);
+        for _ in 0..rounds {
+            times[0].push(run(&windowed, &ids, Schedule::Early));
+            times[1].push(run(&windowed, &ids, Schedule::Whole));
+            times[2].push(run(&whole, &ids, Schedule::Whole));
+        }
+        let firsts = times
+            .clone()
+            .map(|t| median(t.iter().map(|p| p.0).collect()));
+        let totals = times.map(|t| median(t.iter().map(|p| p.1).collect()));
+        println!(
+            "| {length} | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms |",
+            firsts[0], firsts[1], firsts[2], totals[0], totals[1], totals[2]
+        );
+    }
+    Ok(())
+}
