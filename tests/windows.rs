@@ -7,6 +7,7 @@ use crate::common;
 use std::fs;
 use std::path::Path;
 
+use common::http::Server;
 use common::*;
 use vtts_core::audio::to_pcm16;
 use vtts_core::voice::Schedule;
@@ -346,4 +347,40 @@ fn a_voice_whose_graph_does_not_split_speaks_whole_with_a_notice() {
         split.is_empty(),
         "a voice that splits gets no notice: {split}"
     );
+}
+
+#[test]
+fn a_server_gives_the_notice_for_a_voice_it_loads_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = fs::read(voice(TINY)).unwrap();
+    let hidden = variant(dir.path(), "vi_VN-hidden", &with_hidden_decoder(&original));
+    let hidden = hidden.to_str().unwrap();
+    let server = Server::start(&["-m", TINY, "-m", hidden]);
+    const NOTICE: &str = "notice: voice vi_VN-hidden runs whole";
+    assert!(!server.wait_for_log("vtts: serving").contains(NOTICE));
+    let response = server.get("/tts?voice=vi_VN-hidden&text=Xin%20ch%C3%A0o.");
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    let log = server.wait_for_log(NOTICE);
+    assert_eq!(log.matches(NOTICE).count(), 1, "{log}");
+    // Loaded once: asked again, it is not announced again (a second notice
+    // would come before the second request's access line).
+    assert_eq!(
+        server.get("/tts?voice=vi_VN-hidden&text=Ch%C3%A0o.").status,
+        200
+    );
+    let mut log = String::new();
+    for _ in 0..500 {
+        log = server.wait_for_log("GET /tts 200");
+        if log.matches("GET /tts 200").count() >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(log.matches("GET /tts 200").count(), 2, "{log}");
+    assert_eq!(log.matches(NOTICE).count(), 1, "{log}");
 }

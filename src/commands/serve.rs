@@ -14,8 +14,8 @@ pub fn run(mut options: ServeOptions) -> Result<()> {
     // A model session per worker (up to the cores), so workers synthesise at once.
     let parallelism = Parallelism::for_callers(options.server.workers);
     let models = models(&options.voices)?;
-    let voices = VoiceSet::new(&models, parallelism, options.voices.max_loaded)?;
-    super::speak::notice_unsplit(&*voices.get(None)?);
+    let voices = VoiceSet::new(&models, parallelism, options.voices.max_loaded)?
+        .announcing(super::speak::notice_unsplit);
     crate::server::serve(voices, options.server)
 }
 

@@ -31,6 +31,8 @@ pub struct VoiceSet {
     loaded: Mutex<Vec<(usize, Arc<Voice>)>>,
     /// Held while a voice loads, so that two requests never load one voice twice.
     loading: Mutex<()>,
+    /// Called with each voice as it loads ([`VoiceSet::announcing`]).
+    announce: fn(&Voice),
 }
 
 impl std::fmt::Debug for VoiceSet {
@@ -87,9 +89,21 @@ impl VoiceSet {
             max_loaded: max_loaded.max(1),
             loaded: Mutex::new(Vec::new()),
             loading: Mutex::new(()),
+            announce: |_| {},
         };
         set.get(None)?;
         Ok(set)
+    }
+
+    /// Calls `announce` with every voice when it loads: at once for the
+    /// default, which is loaded already, and for the others on first use
+    /// (again if one is loaded again after it was dropped).
+    pub fn announcing(mut self, announce: fn(&Voice)) -> Self {
+        for (_, voice) in lock(&self.loaded).iter() {
+            announce(voice);
+        }
+        self.announce = announce;
+        self
     }
 
     /// The voices offered, the default first.
@@ -153,6 +167,7 @@ impl VoiceSet {
             Some(&offered.config_path),
             self.parallelism,
         )?);
+        (self.announce)(&voice);
         let mut loaded = lock(&self.loaded);
         loaded.push((index, voice.clone()));
         // A voice unloaded here is freed once the last request using it ends.
