@@ -34,8 +34,9 @@ use ort::session::builder::{GraphOptimizationLevel, SessionBuilder};
 use super::Identity;
 use crate::fs::StagingDir;
 
-/// Bump when the layout of an entry or the options that make it change.
-const FORMAT: &str = "vtts-optimized-model-2";
+/// Bump when the layout of an entry, the options that make it or the way a
+/// voice is cut into parts (`split.rs`) change.
+const FORMAT: &str = "vtts-optimized-model-3";
 /// Which part of the model an entry holds, when it is not the whole.
 const PART_FILE: &str = "part";
 const MODEL_FILE: &str = "model.onnx";

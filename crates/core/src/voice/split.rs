@@ -136,6 +136,7 @@ const NODE_OP_TYPE: u32 = 4;
 const NODE_ATTRIBUTE: u32 = 5;
 const NODE_DOMAIN: u32 = 7;
 const ATTRIBUTE_NAME: u32 = 1;
+const ATTRIBUTE_INT: u32 = 3;
 const ATTRIBUTE_INTS: u32 = 8;
 const TENSOR_DIMS: u32 = 1;
 const TENSOR_NAME: u32 = 8;
@@ -232,19 +233,20 @@ fn fields(bytes: &[u8]) -> Option<Vec<Field<'_>>> {
     Some(out)
 }
 
-/// The first of the ints of an AttributeProto named "dilations".
-fn dilation(attribute: &[u8]) -> Option<usize> {
+/// The value of an AttributeProto named `name`: its `i` ([`ATTRIBUTE_INT`])
+/// or the first of its `ints` ([`ATTRIBUTE_INTS`]).
+fn int_attribute(attribute: &[u8], name: &str, number: u32) -> Option<u64> {
     let fields = fields(attribute)?;
     let named = fields
         .iter()
-        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some("dilations"));
-    let first = fields.iter().find(|f| f.number == ATTRIBUTE_INTS)?;
+        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some(name));
+    let first = fields.iter().find(|f| f.number == number)?;
     let value = match first.value {
         Value::Varint(v) => v,
         Value::Bytes(packed) => varint(packed, &mut 0)?,
         Value::Fixed => return None,
     };
-    named.then(|| usize::try_from(value).ok()).flatten()
+    named.then_some(value)
 }
 
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -275,6 +277,8 @@ struct Node<'a> {
     op_type: &'a str,
     /// Its `dilations` attribute's first value (1 when it has none).
     dilation: usize,
+    /// Its `axis` attribute, if it has one.
+    axis: Option<i64>,
     inputs: Vec<&'a str>,
     outputs: Vec<&'a str>,
 }
@@ -370,6 +374,7 @@ impl<'a> Graph<'a> {
                         raw: field.raw,
                         op_type: "",
                         dilation: 1,
+                        axis: None,
                         inputs: Vec::new(),
                         outputs: Vec::new(),
                     };
@@ -379,9 +384,13 @@ impl<'a> Graph<'a> {
                             NODE_OUTPUT => node.outputs.push(f.string()?),
                             NODE_OP_TYPE => node.op_type = f.string()?,
                             NODE_ATTRIBUTE => {
-                                if let Some(d) = dilation(f.bytes()?) {
-                                    node.dilation = d;
+                                let attribute = f.bytes()?;
+                                let int = |name, number| int_attribute(attribute, name, number);
+                                if let Some(d) = int("dilations", ATTRIBUTE_INTS) {
+                                    node.dilation = usize::try_from(d).unwrap_or(usize::MAX);
                                 }
+                                node.axis =
+                                    int("axis", ATTRIBUTE_INT).map(|a| a as i64).or(node.axis);
                             }
                             // A node of another domain (a contrib op) is
                             // copied as it is, but never taken for the cut.
@@ -585,7 +594,12 @@ impl<'a> Graph<'a> {
             .outputs
             .first()
             .ok_or("noise with no output")?;
-        loop {
+        // A few Muls (by exp(logs_p), by the noise scale), then the Add; a
+        // graph that goes on longer (or in a circle) is not Piper's.
+        for step in 0.. {
+            if step == 8 {
+                return Err("no Add after the noise".into());
+            }
             let readers = links.consumers.get(z_p).map_or(&[][..], Vec::as_slice);
             let [next] = readers else {
                 return Err("the noise is read more than once".into());
@@ -608,10 +622,19 @@ impl<'a> Graph<'a> {
             }
             if node.op_type == "Conv" {
                 let kernel = match self.weight_dims(node) {
-                    Some(&[_, _, kernel]) => usize::try_from(kernel).unwrap_or(usize::MAX),
-                    _ => return Err("a Conv of the flow has no 1-D weight".into()),
+                    Some(&[_, _, kernel]) if (1..=64).contains(&kernel) => kernel as usize,
+                    _ => return Err("a Conv of the flow has no 1-D weight of a few taps".into()),
                 };
-                reach += (kernel.saturating_sub(1) * node.dilation).div_ceil(2);
+                let side = ((kernel - 1).saturating_mul(node.dilation)).div_ceil(2);
+                reach = side.saturating_add(reach);
+            }
+            // The flips and halves of the coupling layers are of the channels;
+            // one along the frames would need more than a margin.
+            if matches!(node.op_type, "Concat" | "Split") && node.axis != Some(1) {
+                return Err(format!(
+                    "the flow's {} is not along the channels",
+                    node.op_type
+                ));
             }
         }
         if reach > FLOW_REACH {

@@ -158,7 +158,7 @@ impl Iterator for Decoding<'_> {
             frames: *frames,
             margins,
             held,
-            ahead: *window * GROWTH,
+            ahead: ahead(*window, start == 0 && *window == FIRST_WINDOW),
         };
         let made = run.outputs(margins.len() - 1, start, end);
         *next = end;
@@ -178,9 +178,20 @@ impl Iterator for Decoding<'_> {
     }
 }
 
+/// Frames the flow runs on at least for a window of `window` frames: that
+/// window and three more of the next size with the decoder's margins, so
+/// that its own margins are paid once every four windows. Only what the
+/// first window of a stream needs, when it is `first`: its time is the
+/// wait for the first audio.
+fn ahead(window: usize, first: bool) -> usize {
+    match first {
+        true => 0,
+        false => window + 3 * (window * GROWTH).min(MAX_WINDOW) + 2 * MARGIN,
+    }
+}
+
 /// What a stage before the last made for frames `low..high`, kept for the
-/// windows after: such a stage runs ahead of the decoder, on spans
-/// [`GROWTH`] times the window, so that its margins are paid less often.
+/// windows after: such a stage runs ahead of the decoder ([`ahead`]).
 struct Held {
     low: usize,
     high: usize,
