@@ -447,14 +447,7 @@ impl Voice {
                 Ok(Decoding::whole(samples.to_vec()))
             }
             Engine::Split { cut, .. } => {
-                let mut tensors = Vec::with_capacity(cut.len());
-                for name in cut {
-                    let value = outputs.get(name).ok_or_else(|| {
-                        Error::Synthesis(format!("voice {} gave no {name:?}", self.name))
-                    })?;
-                    let (shape, data) = value.try_extract_tensor::<f32>().map_err(unreadable)?;
-                    tensors.push((name.clone(), shape.to_vec(), data.to_vec()));
-                }
+                let tensors = self.named(&outputs, cut, unreadable)?;
                 Decoding::windows(self, tensors, schedule)
             }
         }
@@ -499,15 +492,25 @@ impl Voice {
         let running = Running::start(&self.running);
         let mut session = stage.pool.free_session(running.alone);
         let outputs = session.run(inputs).map_err(failed)?;
-        let mut out = Vec::with_capacity(stage.outputs.len());
-        for name in &stage.outputs {
+        self.named(&outputs, &stage.outputs, failed)
+    }
+
+    /// The float tensors `names` of a run's `outputs`, copied out by name.
+    fn named(
+        &self,
+        outputs: &ort::session::SessionOutputs,
+        names: &[String],
+        unreadable: impl Fn(ort::Error) -> Error,
+    ) -> Result<Vec<windows::Named>> {
+        let mut tensors = Vec::with_capacity(names.len());
+        for name in names {
             let value = outputs
                 .get(name)
                 .ok_or_else(|| Error::Synthesis(format!("voice {} gave no {name:?}", self.name)))?;
-            let (shape, data) = value.try_extract_tensor::<f32>().map_err(failed)?;
-            out.push((name.clone(), shape.to_vec(), data.to_vec()));
+            let (shape, data) = value.try_extract_tensor::<f32>().map_err(&unreadable)?;
+            tensors.push((name.clone(), shape.to_vec(), data.to_vec()));
         }
-        Ok(out)
+        Ok(tensors)
     }
 }
 

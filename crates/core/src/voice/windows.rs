@@ -88,13 +88,14 @@ impl<'v> Decoding<'v> {
                 )));
             }
         };
+        let margins = voice.margins();
         Ok(Self {
             inner: Inner::Windows {
                 voice,
                 tensors,
                 frames,
-                held: voice.margins().iter().map(|_| None).collect(),
-                margins: voice.margins(),
+                held: margins.iter().map(|_| None).collect(),
+                margins,
                 next: 0,
                 window: match schedule {
                     Schedule::Early => FIRST_WINDOW,
