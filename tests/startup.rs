@@ -138,13 +138,17 @@ fn the_first_load_caches_the_optimised_model_and_later_loads_use_it() {
 }
 
 #[test]
-fn a_split_voice_caches_its_three_parts_and_repairs_a_damaged_one() {
+fn a_split_voice_caches_its_four_parts_and_repairs_a_damaged_one() {
     let sandbox = Sandbox::new();
     let reference = sandbox.speak(sandbox.split_vtts().env("VTTS_MODEL_CACHE", "0"));
     assert!(sandbox.entries().is_empty());
     assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
     let entries = sandbox.entries();
-    assert_eq!(entries.len(), 3, "sentence, flow, decoder: {entries:?}");
+    assert_eq!(
+        entries.len(),
+        4,
+        "sentence, flow, the decoder's halves: {entries:?}"
+    );
     let mut parts: Vec<String> = entries
         .iter()
         .map(|entry| {
@@ -156,7 +160,7 @@ fn a_split_voice_caches_its_three_parts_and_repairs_a_damaged_one() {
         })
         .collect();
     parts.sort();
-    assert_eq!(parts, ["decoder", "flow", "sentence"]);
+    assert_eq!(parts, ["decoder-head", "decoder-tail", "flow", "sentence"]);
     for entry in &entries {
         fs::write(entry.join("model.onnx"), b"not a model").unwrap();
     }
@@ -167,7 +171,7 @@ fn a_split_voice_caches_its_three_parts_and_repairs_a_damaged_one() {
     }
     // The whole graph, asked for, gets its own entry beside them.
     sandbox.speak(&mut sandbox.vtts());
-    assert_eq!(sandbox.entries().len(), 4);
+    assert_eq!(sandbox.entries().len(), 5);
     assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
 }
 

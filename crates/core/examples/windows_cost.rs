@@ -8,7 +8,9 @@
 //! each sentence is the voice's own ids of a Vietnamese text, repeated to
 //! that length. Noise is off. Prints, per length, the median over ROUNDS
 //! (default 5) of the sentence part's run (what no window can shorten), and
-//! of the first audio and the whole sentence for each way.
+//! of the first audio and the whole sentence for each way; then the whole
+//! sentence's CPU time (all threads), which a busy shared machine disturbs
+//! less than the time on the clock.
 
 use std::time::{Duration, Instant};
 
@@ -20,14 +22,27 @@ fn median(mut times: Vec<Duration>) -> u128 {
     times[times.len() / 2].as_millis()
 }
 
-/// The sentence part's time, the first window's and the whole sentence's.
-fn run(voice: &Voice, ids: &[i64], schedule: Schedule) -> (Duration, Duration, Duration) {
+/// CPU time of this process so far, user and system, of all its threads.
+fn cpu() -> Duration {
+    // SAFETY: getrusage fills the rusage it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// The sentence part's time, the first window's and the whole sentence's,
+/// and the whole sentence's CPU time.
+fn run(voice: &Voice, ids: &[i64], schedule: Schedule) -> [Duration; 4] {
     let scales = Scales {
         noise_scale: 0.0,
         length_scale: 1.0,
         noise_w: 0.0,
     };
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), cpu());
     let mut decoding = voice.decode(ids, scales, SpeakerId(0), schedule).unwrap();
     let sentence = start.elapsed();
     decoding.next().unwrap().unwrap();
@@ -35,7 +50,7 @@ fn run(voice: &Voice, ids: &[i64], schedule: Schedule) -> (Duration, Duration, D
     for window in decoding {
         window.unwrap();
     }
-    (sentence, first, start.elapsed())
+    [sentence, first, start.elapsed(), cpu() - cpu_start]
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -55,16 +70,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("no sentence")?;
     let unit = map.sentence_ids(sentence.phonemes.chars()).ids;
     println!(
-        "| ids | sentence part | first audio: early windows | file windows | whole | whole sentence: early windows | file windows | whole |"
+        "| ids | sentence part | first audio: early windows | file windows | whole | whole sentence: early windows | file windows | whole | CPU: early windows | file windows | whole |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for length in lengths.split(',') {
         let length: usize = length.trim().parse()?;
         // The text's ids, without its end, repeated, then its end.
         let body = &unit[..unit.len() - 1];
         let mut ids: Vec<i64> = body.iter().cycle().take(length - 1).copied().collect();
         ids.push(*unit.last().unwrap());
-        let mut times: [Vec<(Duration, Duration, Duration)>; 3] = Default::default();
+        let mut times: [Vec<[Duration; 4]>; 3] = Default::default();
         run(&whole, &ids, Schedule::Whole);
         run(&windowed, &ids, Schedule::Early);
         for _ in 0..rounds {
@@ -72,14 +87,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times[1].push(run(&windowed, &ids, Schedule::Whole));
             times[2].push(run(&whole, &ids, Schedule::Whole));
         }
-        let sentence = median(times[0].iter().map(|p| p.0).collect());
-        let firsts = times
-            .clone()
-            .map(|t| median(t.iter().map(|p| p.1).collect()));
-        let totals = times.map(|t| median(t.iter().map(|p| p.2).collect()));
+        let column = |k: usize| {
+            times
+                .each_ref()
+                .map(|t| median(t.iter().map(|p| p[k]).collect()))
+        };
+        let sentence = column(0)[0];
+        let [firsts, totals, cpus] = [1, 2, 3].map(column);
         println!(
-            "| {length} | {sentence} ms | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms |",
-            firsts[0], firsts[1], firsts[2], totals[0], totals[1], totals[2]
+            "| {length} | {sentence} ms | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms | {} ms |",
+            firsts[0],
+            firsts[1],
+            firsts[2],
+            totals[0],
+            totals[1],
+            totals[2],
+            cpus[0],
+            cpus[1],
+            cpus[2]
         );
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! A Piper voice: its config and its ONNX Runtime session(s), reused for every sentence.
 //!
 //! A voice whose graph splits (`split.rs`) keeps sessions of its parts: the
-//! one that runs once per sentence, and the flow and the decoder, which run
-//! on windows of frames (`windows.rs`), so that its audio comes out while it
-//! is made; another voice runs whole.
+//! one that runs once per sentence, and the flow and the decoder's two
+//! halves, which run on windows of frames (`windows.rs`), so that its audio
+//! comes out while it is made; another voice runs whole.
 
 pub mod config;
 mod identity;
@@ -83,7 +83,7 @@ enum Engine {
 
 /// A part of a split voice that runs on windows of frames.
 struct Stage {
-    /// "flow" or "decoder".
+    /// Its name in [`split::LAYOUTS`].
     name: &'static str,
     pool: Pool,
     /// Frames of context it needs on each side of a window.
@@ -244,6 +244,8 @@ impl Voice {
                 // faster and cost a voice that runs whole nothing measurable
                 // (BENCHMARKS.md, Windows).
                 let builder = builder.with_config_entry("session.intra_op.allow_spinning", "0")?;
+                // One arena for all of a voice's sessions (`runtime.rs`).
+                let builder = builder.with_config_entry("session.use_env_allocators", "1")?;
                 Ok(match threads {
                     Some(threads) => builder.with_intra_threads(threads)?,
                     None => builder,
@@ -371,9 +373,8 @@ impl Voice {
         matches!(self.engine, Engine::Split { .. })
     }
 
-    /// The parts that run on windows of frames, in order: "flow" and
-    /// "decoder", or "decoder" alone when the flow could not be cut out
-    /// (the sentence part then holds it), or none for a voice that runs
+    /// The parts that run on windows of frames, in order (the names in
+    /// [`split::LAYOUTS`] after the first), or none for a voice that runs
     /// whole.
     pub fn windowed_parts(&self) -> Vec<&'static str> {
         match &self.engine {
@@ -514,16 +515,6 @@ impl Voice {
     }
 }
 
-/// The parts a voice is split into, in order, as named in the model cache:
-/// cut before the flow, or at the decoder only (`split.rs`). (The name
-/// "encoder" is not used again: it was the first half of the decoder-only
-/// cut, which every voice had before the flow was cut out, and such an
-/// entry must not keep a voice from being cut anew.)
-const LAYOUTS: [&[&str]; 2] = [
-    &["sentence", "flow", "decoder"],
-    &["sentence-and-flow", "decoder"],
-];
-
 /// Sessions of a voice's parts (`split.rs`), from the model cache when they
 /// are all there, else split from the model file now. `Err` says why the
 /// voice has to run whole.
@@ -543,20 +534,23 @@ fn split_engine(
         })
         .ok()
     };
-    let from_cache = LAYOUTS.iter().find_map(|layout| {
-        let pools: Option<Vec<Pool>> = layout.iter().map(|part| cached(part)).collect();
-        pools.map(|pools| (*layout, pools))
-    });
+    let saved = |part: &'static str| {
+        optimized::Entry::for_part(model, identity, part).is_some_and(|e| e.is_saved())
+    };
+    let from_cache = split::LAYOUTS
+        .iter()
+        .find(|layout| layout.iter().all(|&part| saved(part)))
+        .and_then(|layout| {
+            let pools: Option<Vec<Pool>> = layout.iter().map(|part| cached(part)).collect();
+            pools.map(|pools| (layout.to_vec(), pools))
+        });
     let (layout, pools) = match from_cache {
         Some(found) => found,
         None => {
             let bytes = std::fs::read(model).map_err(|e| Some(format!("reading it: {e}")))?;
             let parts = split::split(&bytes).map_err(Some)?;
             drop(bytes);
-            let (layout, graphs): (&[&str], Vec<&[u8]>) = match &parts.flow {
-                Some(flow) => (LAYOUTS[0], vec![&parts.sentence, flow, &parts.decoder]),
-                None => (LAYOUTS[1], vec![&parts.sentence, &parts.decoder]),
-            };
+            let layout = parts.layout();
             let open_part = |part: &'static str, graph: &[u8]| {
                 let entry = optimized::Entry::for_part(model, identity, part);
                 pool(&|threads| {
@@ -574,9 +568,9 @@ fn split_engine(
                 })
                 .map_err(|e| Some(format!("loading its parts: {e}")))
             };
-            let pools = layout
+            let pools = parts
+                .parts
                 .iter()
-                .zip(graphs)
                 .map(|(part, graph)| open_part(part, graph))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             (layout, pools)
@@ -598,10 +592,7 @@ fn split_engine(
         .zip(pools)
         .map(|(&part, pool)| Stage {
             name: part,
-            margin: match part {
-                "flow" => split::FLOW_REACH,
-                _ => windows::MARGIN,
-            },
+            margin: split::margin(part),
             inputs: names(&pool, false),
             outputs: names(&pool, true),
             pool,

@@ -36,7 +36,7 @@ use crate::fs::StagingDir;
 
 /// Bump when the layout of an entry, the options that make it or the way a
 /// voice is cut into parts (`split.rs`) change.
-const FORMAT: &str = "vtts-optimized-model-3";
+const FORMAT: &str = "vtts-optimized-model-4";
 /// Which part of the model an entry holds, when it is not the whole.
 const PART_FILE: &str = "part";
 const MODEL_FILE: &str = "model.onnx";
@@ -123,6 +123,11 @@ impl Entry {
         commit(configure(Session::builder(environment)?)?)
     }
 
+    /// Whether the entry has been saved (it may still be damaged).
+    pub fn is_saved(&self) -> bool {
+        self.dir.join(MODEL_FILE).is_file()
+    }
+
     /// A session from the saved optimised graph, if it is there and loads;
     /// a damaged entry is removed.
     pub fn cached_session(
@@ -130,10 +135,10 @@ impl Entry {
         environment: &'static Environment,
         configure: &dyn Fn(SessionBuilder) -> ort::Result<SessionBuilder>,
     ) -> Option<Session> {
-        let cached = self.dir.join(MODEL_FILE);
-        if !cached.is_file() {
+        if !self.is_saved() {
             return None;
         }
+        let cached = self.dir.join(MODEL_FILE);
         let session = (|| {
             configure(Session::builder(environment)?)?
                 .with_optimization_level(GraphOptimizationLevel::Disable)?

@@ -36,11 +36,52 @@ fn init() -> Result<Environment> {
             ort::MINOR_VERSION
         ))
     })?;
-    builder
+    let environment = builder
         .with_name("vtts")
         .with_telemetry(false)
         .build()
-        .map_err(|e| Error::Runtime(format!("initialising ONNX Runtime: {e}")))
+        .map_err(|e| Error::Runtime(format!("initialising ONNX Runtime: {e}")))?;
+    share_arena(&environment)
+        .map_err(|e| Error::Runtime(format!("initialising ONNX Runtime's memory arena: {e}")))?;
+    Ok(environment)
+}
+
+/// Gives the process one CPU memory arena, which every session uses
+/// (`session.use_env_allocators`, set where a voice opens its sessions).
+/// Each session kept an arena of its own, which never shrinks, so a split
+/// voice's peak was the sum of its four parts' peaks; with one arena it is
+/// the most any run needs: 217 → 195 MB for the CLI on a 483-id sentence
+/// (BENCHMARKS.md, Windows).
+fn share_arena(environment: &Environment) -> ort::Result<()> {
+    use ort::AsPointer;
+    use ort::memory::{AllocationDevice, AllocatorType, MemoryInfo, MemoryType};
+    let info = MemoryInfo::new(
+        AllocationDevice::CPU,
+        0,
+        AllocatorType::Arena,
+        MemoryType::Default,
+    )?;
+    let api = ort::api();
+    let mut config = std::ptr::null_mut();
+    // SAFETY: CreateArenaCfgV2 reads `0` keys (the arena's defaults) and
+    // writes a new config to `config`; CreateAndRegisterAllocator reads the
+    // live environment, memory info and config and copies what it keeps, so
+    // the config is released after it, whatever it returned.
+    unsafe {
+        ort::Error::result_from_status((api.CreateArenaCfgV2)(
+            std::ptr::null(),
+            std::ptr::null(),
+            0,
+            &mut config,
+        ))?;
+        let registered = ort::Error::result_from_status((api.CreateAndRegisterAllocator)(
+            environment.ptr().cast_mut(),
+            info.ptr(),
+            config,
+        ));
+        (api.ReleaseArenaCfg)(config);
+        registered
+    }
 }
 
 fn locate() -> Result<PathBuf> {

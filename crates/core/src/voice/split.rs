@@ -9,8 +9,11 @@
 //! the *sentence* part, once per sentence, whose outputs are `z_p`, the
 //! frame mask and what the speaker adds; the *flow*, from those to the
 //! masked latent `z * y_mask`; and the *decoder*, from the latent (and the
-//! speaker's conditioning) to the audio. The flow and the decoder then run
-//! on windows of frames with margins of context.
+//! speaker's conditioning) to the audio. The decoder is cut once more, after
+//! its first upsampling: its *head* sees about ten frames each way but
+//! costs little, its *tail* makes most of the samples and sees about one
+//! frame. The windowed parts then run on windows of frames with margins of
+//! context ([`margin`]).
 //!
 //! The cuts are found by structure, not by node names, which depend on the
 //! exporter:
@@ -21,11 +24,19 @@
 //!   (`RandomNormalLike`, scaled by `exp(logs_p)` and the noise scale) and
 //!   the flow is everything downstream of it that is not the decoder. The
 //!   flow may hold only ops that work frame by frame or channel by channel
-//!   and Convs, and it must see no further than [`FLOW_REACH`] frames.
+//!   and Convs;
+//! - the decoder's tail starts at the data input of its second
+//!   ConvTranspose and reads nothing else.
 //!
-//! A graph whose flow does not match is cut at the decoder only (its
-//! sentence part then holds the flow); one with no decoder to find is not
-//! split ([`split`] says why) and the voice runs whole. The split is made
+//! How far a part sees is read from its graph: along its longest path, the
+//! sum of what each Conv and ConvTranspose sees (from its kernel, dilation,
+//! pads and strides), in frames of the samples it runs on. A part that sees
+//! further than its margin ([`margin`]), or holds an op that is not sample
+//! by sample ([`WINDOW_OPS`]), is not cut: a graph whose flow does not match
+//! is cut at the decoder only (its sentence part then holds the flow), a
+//! decoder whose halves do not match runs as one part, and a graph with no
+//! decoder to find, or one that sees too far, is not split ([`split`] says
+//! why) and the voice runs whole. The split is made
 //! on the protobuf wire: nodes, initializers and value infos are copied
 //! byte for byte, and only the lists of the graph (`node`, `initializer`,
 //! `input`, `output`, `value_info`) are written anew, so no ONNX library is
@@ -33,44 +44,97 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// The most frames a flow may see on each side of a frame, and the margin
-/// its windows get: Piper's flow is four coupling layers of four
-/// convolutions of kernel 5 (2 frames each way), 32 in all.
-pub const FLOW_REACH: usize = 32;
+/// The ways a voice is cut, best first, by the names of their parts (as
+/// the model cache names them): the first part runs once per sentence, the
+/// others on windows. A graph whose flow does not match keeps it in its
+/// sentence part; a decoder whose halves do not match is one part.
+pub const LAYOUTS: [&[&str]; 4] = [
+    &["sentence", "flow", "decoder-head", "decoder-tail"],
+    &["sentence", "flow", "decoder"],
+    &["sentence-and-flow", "decoder-head", "decoder-tail"],
+    &["sentence-and-flow", "decoder"],
+];
+
+/// The frames of context each windowed part gets on each side of a window:
+/// the most it may see, checked when the graph is cut. Piper's voices (x_low
+/// to high) see: the flow, four coupling layers of four convolutions of
+/// kernel 5, 32 frames; the decoder's head (its first Conv and upsampling)
+/// 10.0 (x_low, medium) to 11.9 (high); its tail 1.1 to 1.8; the whole
+/// decoder 11.1 to 13.7.
+const MARGINS: [(&str, usize); 4] = [
+    ("flow", 32),
+    ("decoder", 14),
+    ("decoder-head", 12),
+    ("decoder-tail", 2),
+];
+
+/// The margin of the windowed part `part` ([`LAYOUTS`]).
+pub fn margin(part: &str) -> usize {
+    margin_in(&MARGINS, part)
+}
+
+fn margin_in(margins: &[(&str, usize)], part: &str) -> usize {
+    margins
+        .iter()
+        .find(|(name, _)| *name == part)
+        .map_or(0, |&(_, margin)| margin)
+}
 
 /// A voice cut into parts, as ONNX model files.
 #[derive(Debug, Clone)]
 pub struct Parts {
-    /// From the voice's inputs to the tensors the windowed parts read.
-    pub sentence: Vec<u8>,
-    /// The flow, if the graph was cut before it: from `z_p` (and the mask
-    /// and the speaker's conditioning) to the latent.
-    pub flow: Option<Vec<u8>>,
-    /// From the latent (and the speaker's conditioning) to the audio.
-    pub decoder: Vec<u8>,
+    /// The parts in order, with their names: one of [`LAYOUTS`].
+    pub parts: Vec<(&'static str, Vec<u8>)>,
     /// Channels of the latent.
     pub channels: usize,
 }
 
-/// Splits the ONNX model `model` before its flow, or at its decoder when
-/// the flow does not match, or says why it cannot be split.
+impl Parts {
+    /// The parts' names: one of [`LAYOUTS`].
+    pub fn layout(&self) -> Vec<&'static str> {
+        self.parts.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// The part named `name`, if the voice was cut into it.
+    pub fn part(&self, name: &str) -> Option<&[u8]> {
+        self.parts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, graph)| graph.as_slice())
+    }
+}
+
+/// Splits the ONNX model `model` before its flow and in its decoder, or
+/// where else it matches (see the module docs), or says why it cannot be
+/// split.
 pub fn split(model: &[u8]) -> Result<Parts, String> {
+    split_with(model, &MARGINS)
+}
+
+/// [`split`], each part allowed to see as far as `margins` say.
+fn split_with(model: &[u8], margins: &[(&'static str, usize)]) -> Result<Parts, String> {
     let fields = fields(model).ok_or("not an ONNX model (bad protobuf)")?;
     let graph_bytes = fields
         .iter()
         .find(|f| f.number == MODEL_GRAPH)
         .and_then(|f| f.bytes())
         .ok_or("the model has no graph")?;
-    let graph = Graph::parse(graph_bytes).ok_or("the graph cannot be read")?;
+    let mut graph = Graph::parse(graph_bytes).ok_or("the graph cannot be read")?;
+    graph.margins = margins.to_vec();
     let links = Links::of(&graph);
     let decoder = graph.decoder(&links)?;
     let flow = graph.flow(&links, &decoder).ok();
+    let decoder = match graph.halves(&links, &decoder) {
+        Ok((head, tail)) => vec![head, tail],
+        Err(_) => vec![decoder],
+    };
+    let windowed: Vec<&Piece> = flow.iter().chain(&decoder).collect();
     // The sentence part gives what the windowed parts read from outside.
     let mut sentence_outputs: Vec<&str> = Vec::new();
-    for part in flow.iter().chain([&decoder]) {
+    for part in &windowed {
         for &input in &part.inputs {
-            let made_by_flow = flow.as_ref().is_some_and(|f| f.outputs.contains(&input));
-            if !made_by_flow && !sentence_outputs.contains(&input) {
+            let made_inside = windowed.iter().any(|p| p.outputs.contains(&input));
+            if !made_inside && !sentence_outputs.contains(&input) {
                 sentence_outputs.push(input);
             }
         }
@@ -88,18 +152,21 @@ pub fn split(model: &[u8]) -> Result<Parts, String> {
             .filter(|n| used.contains(n))
             .collect()
     };
-    let graph_outputs: Vec<&str> = graph.outputs.iter().map(|(n, _)| *n).collect();
     // The frame-rate tensors at the cuts get their shapes; the others are
     // typed as float tensors of any shape.
-    let frames = [
-        Dim::Value(1),
-        Dim::Value(decoder.channels as u64),
-        Dim::Param("frames"),
-    ];
-    let types: HashMap<&str, Vec<u8>> = flow
+    let types: HashMap<&str, Vec<u8>> = windowed
         .iter()
-        .chain([&decoder])
-        .map(|p| (p.inputs[0], tensor_type(p.inputs[0], &frames)))
+        .map(|p| {
+            let dims = [
+                Dim::Value(1),
+                Dim::Value(p.channels as u64),
+                Dim::Param(match p.rate {
+                    1 => "frames",
+                    _ => "samples",
+                }),
+            ];
+            (p.inputs[0], tensor_type(p.inputs[0], &dims))
+        })
         .collect();
     let model_with = |graph: Vec<u8>| {
         let mut out = Vec::with_capacity(graph.len() + 64);
@@ -114,11 +181,22 @@ pub fn split(model: &[u8]) -> Result<Parts, String> {
     let part = |nodes: &HashSet<usize>, inputs: &[&str], outputs: &[&str]| {
         model_with(graph.part(nodes, inputs, outputs, &types))
     };
+    let mut parts = vec![(
+        match flow {
+            Some(_) => "sentence",
+            None => "sentence-and-flow",
+        },
+        part(&sentence, &sentence_inputs, &sentence_outputs),
+    )];
+    for piece in &windowed {
+        parts.push((
+            piece.name,
+            part(&piece.nodes, &piece.inputs, &piece.outputs),
+        ));
+    }
     Ok(Parts {
-        sentence: part(&sentence, &sentence_inputs, &sentence_outputs),
-        flow: flow.as_ref().map(|f| part(&f.nodes, &f.inputs, &f.outputs)),
-        decoder: part(&decoder.nodes, &decoder.inputs, &graph_outputs),
-        channels: decoder.channels,
+        parts,
+        channels: windowed[0].channels,
     })
 }
 
@@ -275,8 +353,11 @@ type Named<'a> = (&'a str, &'a [u8]);
 struct Node<'a> {
     raw: &'a [u8],
     op_type: &'a str,
-    /// Its `dilations` attribute's first value (1 when it has none).
+    /// The first values of its `dilations` and `strides` (1 when it has
+    /// none) and of its `pads` (0), saturated: a 1-D convolution's.
     dilation: usize,
+    stride: usize,
+    pad: usize,
     /// Its `axis` attribute, if it has one.
     axis: Option<i64>,
     inputs: Vec<&'a str>,
@@ -299,6 +380,8 @@ struct Graph<'a> {
     inputs: Vec<Named<'a>>,
     outputs: Vec<Named<'a>>,
     value_info: HashMap<&'a str, &'a [u8]>,
+    /// How far each part may see ([`MARGINS`]).
+    margins: Vec<(&'static str, usize)>,
 }
 
 /// Who makes and who reads each tensor of a graph.
@@ -327,33 +410,43 @@ impl<'a> Links<'a> {
 
 /// A part of the graph that runs on windows of frames.
 struct Piece<'a> {
+    /// Its name in [`LAYOUTS`].
+    name: &'static str,
     nodes: HashSet<usize>,
     /// The tensors it reads from outside, the frame-rate one first.
     inputs: Vec<&'a str>,
-    /// The tensors it gives to the next part (none for the decoder).
+    /// The tensors it gives to the next part (none for the decoder's end).
     outputs: Vec<&'a str>,
-    /// Channels of its frame-rate input.
+    /// Channels of its frame-rate input, and its samples a frame.
     channels: usize,
+    rate: usize,
 }
 
-/// Ops a flow may hold: each works frame by frame, or (Conv) sees a few
-/// frames, counted against [`FLOW_REACH`]. Slices and splits are of the
-/// channels (the flips and the halves of a coupling layer).
-const FLOW_OPS: [&str; 14] = [
+/// Ops a windowed part may hold: each works sample by sample, or (Conv,
+/// ConvTranspose) sees a few samples, counted against its margin. Slices,
+/// splits and concatenations are of the channels (the flips and the halves
+/// of a coupling layer); the Unsqueeze is the audio's channel axis (Piper
+/// gives [1, 1, 1, samples]).
+const WINDOW_OPS: [&str; 19] = [
     "Add",
     "Concat",
     "Constant",
     "ConstantOfShape",
     "Conv",
+    "ConvTranspose",
+    "Div",
     "Exp",
+    "LeakyRelu",
     "Mul",
     "Neg",
+    "Relu",
     "Shape",
     "Sigmoid",
     "Slice",
     "Split",
     "Sub",
     "Tanh",
+    "Unsqueeze",
 ];
 
 impl<'a> Graph<'a> {
@@ -366,6 +459,7 @@ impl<'a> Graph<'a> {
             inputs: Vec::new(),
             outputs: Vec::new(),
             value_info: HashMap::new(),
+            margins: MARGINS.to_vec(),
         };
         for field in fields(bytes)? {
             match field.number {
@@ -374,6 +468,8 @@ impl<'a> Graph<'a> {
                         raw: field.raw,
                         op_type: "",
                         dilation: 1,
+                        stride: 1,
+                        pad: 0,
                         axis: None,
                         inputs: Vec::new(),
                         outputs: Vec::new(),
@@ -386,8 +482,15 @@ impl<'a> Graph<'a> {
                             NODE_ATTRIBUTE => {
                                 let attribute = f.bytes()?;
                                 let int = |name, number| int_attribute(attribute, name, number);
+                                let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
                                 if let Some(d) = int("dilations", ATTRIBUTE_INTS) {
-                                    node.dilation = usize::try_from(d).unwrap_or(usize::MAX);
+                                    node.dilation = size(d);
+                                }
+                                if let Some(s) = int("strides", ATTRIBUTE_INTS) {
+                                    node.stride = size(s);
+                                }
+                                if let Some(p) = int("pads", ATTRIBUTE_INTS) {
+                                    node.pad = size(p);
                                 }
                                 node.axis =
                                     int("axis", ATTRIBUTE_INT).map(|a| a as i64).or(node.axis);
@@ -545,16 +648,12 @@ impl<'a> Graph<'a> {
             .ok_or("the decoder's first Conv has no channels")?;
         let latent = self.nodes[conv].inputs[0];
         let nodes = self.downstream(links, &[conv], &HashSet::new());
-        let graph_outputs: HashSet<&str> = self.outputs.iter().map(|(n, _)| *n).collect();
-        let reaches_output = nodes.iter().any(|&i| {
-            self.nodes[i]
-                .outputs
-                .iter()
-                .any(|o| graph_outputs.contains(o))
-        });
-        if !reaches_output {
-            return Err("the decoder does not give the model's output".into());
-        }
+        let output = self
+            .outputs
+            .iter()
+            .map(|(n, _)| *n)
+            .find(|o| links.producer.get(o).is_some_and(|p| nodes.contains(p)))
+            .ok_or("the decoder does not give the model's output")?;
         // What crosses the cut: the latent, maybe the speaker's conditioning.
         let mut inputs = self.crossing(links, &nodes);
         inputs.sort_by_key(|&name| name != latent);
@@ -571,12 +670,166 @@ impl<'a> Graph<'a> {
         {
             return Err(format!("the decoder reads the model input {g:?}"));
         }
-        Ok(Piece {
+        let decoder = Piece {
+            name: "decoder",
             nodes,
             inputs,
-            outputs: Vec::new(),
+            outputs: vec![output],
             channels,
-        })
+            rate: 1,
+        };
+        self.fits(&decoder)?;
+        Ok(decoder)
+    }
+
+    /// Cuts `decoder` in two at the data input of its second ConvTranspose:
+    /// see the module docs.
+    fn halves(
+        &self,
+        links: &Links<'a>,
+        decoder: &Piece<'a>,
+    ) -> Result<(Piece<'a>, Piece<'a>), String> {
+        let mut upsamplings: Vec<usize> = decoder
+            .nodes
+            .iter()
+            .copied()
+            .filter(|&i| self.nodes[i].op_type == "ConvTranspose")
+            .collect();
+        upsamplings.sort_unstable();
+        let &second = upsamplings.get(1).ok_or("the decoder upsamples once")?;
+        let cut = *self.nodes[second]
+            .inputs
+            .first()
+            .ok_or("a ConvTranspose with no input")?;
+        let channels = match self.weight_dims(&self.nodes[second]) {
+            Some(&[channels, _, _]) if channels > 0 => channels as usize,
+            _ => return Err("the second ConvTranspose has no 1-D weight".into()),
+        };
+        let starts = links.consumers.get(cut).cloned().unwrap_or_default();
+        let tail = self.downstream(links, &starts, &HashSet::new());
+        if !tail.is_subset(&decoder.nodes) || self.crossing(links, &tail) != [cut] {
+            return Err(format!("the decoder after {cut:?} reads more than it"));
+        }
+        let head: HashSet<usize> = self
+            .ancestors(links, &[cut])
+            .intersection(&decoder.nodes)
+            .copied()
+            .collect();
+        let mut inputs = self.crossing(links, &head);
+        inputs.sort_by_key(|&name| name != decoder.inputs[0]);
+        if inputs.first() != Some(&decoder.inputs[0]) {
+            return Err("the decoder's head does not read the latent".into());
+        }
+        let head = Piece {
+            name: "decoder-head",
+            nodes: head,
+            inputs,
+            outputs: vec![cut],
+            channels: decoder.channels,
+            rate: 1,
+        };
+        let (_, rate) = self.fits(&head)?;
+        let tail = Piece {
+            name: "decoder-tail",
+            nodes: tail,
+            inputs: vec![cut],
+            outputs: decoder.outputs.clone(),
+            channels,
+            rate,
+        };
+        self.fits(&tail)?;
+        Ok((head, tail))
+    }
+
+    /// Checks that `piece` holds only [`WINDOW_OPS`] and sees no further
+    /// than its margin; gives how far it sees and the samples a frame of
+    /// its output has.
+    fn fits(&self, piece: &Piece<'a>) -> Result<(f64, usize), String> {
+        let output = piece.outputs[0];
+        let (reach, rate) = self
+            .reach(&piece.nodes, &piece.inputs, piece.rate, output)
+            .map_err(|e| format!("the {} {e}", piece.name))?;
+        let margin = margin_in(&self.margins, piece.name);
+        if reach > margin as f64 {
+            return Err(format!(
+                "the {} sees {reach:.1} frames each way, more than {margin}",
+                piece.name
+            ));
+        }
+        Ok((reach, rate))
+    }
+
+    /// How far `nodes` see along the frames on each side, on their longest
+    /// path from `inputs` (at `rate` samples a frame) to `output`, and the
+    /// samples a frame of `output` has. Err when a node is not one of
+    /// [`WINDOW_OPS`], or a convolution is not of a few taps, has pads
+    /// wider than its taps or (a Conv) strides.
+    fn reach(
+        &self,
+        nodes: &HashSet<usize>,
+        inputs: &[&'a str],
+        rate: usize,
+        output: &str,
+    ) -> Result<(f64, usize), String> {
+        // For each tensor that depends on the inputs: the frames it has seen
+        // each way, and its samples a frame.
+        let mut seen: HashMap<&str, (f64, usize)> =
+            inputs.iter().map(|&name| (name, (0.0, rate))).collect();
+        let mut order: Vec<usize> = nodes.iter().copied().collect();
+        order.sort_unstable();
+        for i in order {
+            let node = &self.nodes[i];
+            if !WINDOW_OPS.contains(&node.op_type) {
+                return Err(format!("holds a {:?}", node.op_type));
+            }
+            if matches!(node.op_type, "Concat" | "Split") && node.axis != Some(1) {
+                return Err(format!(
+                    "has a {} that is not along the channels",
+                    node.op_type
+                ));
+            }
+            let Some((before, rate)) = node
+                .inputs
+                .iter()
+                .filter_map(|input| seen.get(input).copied())
+                .reduce(|(a, rate), (b, _)| (a.max(b), rate))
+            else {
+                continue;
+            };
+            let (side, rate) = match node.op_type {
+                "Conv" | "ConvTranspose" => {
+                    let kernel = match self.weight_dims(node) {
+                        Some(&[_, _, kernel]) if (1..=64).contains(&kernel) => kernel as usize,
+                        _ => {
+                            return Err("has a convolution with no 1-D weight of a few taps".into());
+                        }
+                    };
+                    let taps = (kernel - 1).saturating_mul(node.dilation);
+                    if node.pad > taps || node.stride == 0 {
+                        return Err("has a convolution padded wider than its taps".into());
+                    }
+                    // Samples seen each way, of the input's rate.
+                    let side = node.pad.max(taps - node.pad) as f64;
+                    match node.op_type {
+                        "Conv" if node.stride != 1 => {
+                            return Err("has a Conv with strides".into());
+                        }
+                        "Conv" => (side / rate as f64, rate),
+                        _ => {
+                            let out = rate.saturating_mul(node.stride);
+                            (side / out as f64, out)
+                        }
+                    }
+                }
+                _ => (0.0, rate),
+            };
+            for output in &node.outputs {
+                seen.insert(output, (before + side, rate));
+            }
+        }
+        seen.get(output)
+            .copied()
+            .ok_or_else(|| format!("does not make {output:?} from its inputs"))
     }
 
     /// Finds the flow before `decoder`: see the module docs.
@@ -614,32 +867,6 @@ impl<'a> Graph<'a> {
         }
         let starts = links.consumers.get(z_p).cloned().unwrap_or_default();
         let nodes = self.downstream(links, &starts, &decoder.nodes);
-        let mut reach = 0;
-        for &i in &nodes {
-            let node = &self.nodes[i];
-            if !FLOW_OPS.contains(&node.op_type) {
-                return Err(format!("the flow holds a {:?}", node.op_type));
-            }
-            if node.op_type == "Conv" {
-                let kernel = match self.weight_dims(node) {
-                    Some(&[_, _, kernel]) if (1..=64).contains(&kernel) => kernel as usize,
-                    _ => return Err("a Conv of the flow has no 1-D weight of a few taps".into()),
-                };
-                let side = ((kernel - 1).saturating_mul(node.dilation)).div_ceil(2);
-                reach = side.saturating_add(reach);
-            }
-            // The flips and halves of the coupling layers are of the channels;
-            // one along the frames would need more than a margin.
-            if matches!(node.op_type, "Concat" | "Split") && node.axis != Some(1) {
-                return Err(format!(
-                    "the flow's {} is not along the channels",
-                    node.op_type
-                ));
-            }
-        }
-        if reach > FLOW_REACH {
-            return Err(format!("the flow sees {reach} frames each way"));
-        }
         if !links
             .producer
             .get(latent)
@@ -667,12 +894,16 @@ impl<'a> Graph<'a> {
         if inputs.first() != Some(&z_p) {
             return Err("the flow does not read z_p".into());
         }
-        Ok(Piece {
+        let flow = Piece {
+            name: "flow",
             nodes,
             inputs,
             outputs: vec![latent],
             channels: decoder.channels,
-        })
+            rate: 1,
+        };
+        self.fits(&flow)?;
+        Ok(flow)
     }
 
     /// A graph of `nodes` (indices, in order) from `inputs` to `outputs`.
@@ -796,16 +1027,24 @@ mod tests {
         ] {
             let model = voice(name);
             let parts = split(&model).unwrap();
-            let flow = parts.flow.as_deref().expect("the flow is cut out");
+            assert_eq!(parts.layout(), LAYOUTS[0], "{name}");
+            let flow = parts.part("flow").unwrap();
+            let head = parts.part("decoder-head").unwrap();
+            let tail = parts.part("decoder-tail").unwrap();
             assert_eq!(parts.channels, 16, "{name}");
             // The sentence part gives z_p and the frame mask first; the
             // flow reads them; the decoder reads the flow's latent.
-            let given = names(&parts.sentence, GRAPH_OUTPUT);
+            let given = names(parts.part("sentence").unwrap(), GRAPH_OUTPUT);
             assert_eq!(given[..2], ["/Add_output_0", "/Cast_2_output_0"], "{name}");
             assert_eq!(names(flow, GRAPH_INPUT)[0], "/Add_output_0");
             assert_eq!(names(flow, GRAPH_OUTPUT), ["/Mul_7_output_0"]);
-            let decoder_reads = names(&parts.decoder, GRAPH_INPUT);
+            let decoder_reads = names(head, GRAPH_INPUT);
             assert_eq!(decoder_reads[0], "/Mul_7_output_0");
+            // The tail reads what the head's first upsampling made, alone.
+            let handed = names(head, GRAPH_OUTPUT);
+            assert_eq!(handed, ["/dec/LeakyRelu_1_output_0"], "{name}");
+            assert_eq!(names(tail, GRAPH_INPUT), handed);
+            assert_eq!(names(tail, GRAPH_OUTPUT), ["output"]);
             // A speaker conditions the flow's layers and the decoder; that is
             // worked out once per sentence.
             assert_eq!(decoder_reads.len(), 1 + usize::from(speaker), "{name}");
@@ -813,20 +1052,67 @@ mod tests {
             for read in &decoder_reads[1..] {
                 assert!(given.contains(read), "{name}: {read}");
             }
-            let ops = [&parts.sentence[..], flow, &parts.decoder].map(op_types);
+            let ops = [parts.part("sentence").unwrap(), flow, head, tail].map(op_types);
             let random = |ops: &[String]| ops.iter().filter(|o| o.starts_with("Random")).count();
             assert!(
                 random(&ops[0]) >= 2,
                 "{name}: the sentence part draws the noise"
             );
-            assert_eq!(random(&ops[1]) + random(&ops[2]), 0, "{name}");
+            assert_eq!(random(&ops[1]) + random(&ops[2]) + random(&ops[3]), 0);
             assert_eq!(ops[2].first().map(String::as_str), Some("Conv"));
+            let upsamplings = |ops: &[String]| ops.iter().filter(|o| *o == "ConvTranspose").count();
+            assert_eq!((upsamplings(&ops[2]), upsamplings(&ops[3])), (1, 2));
             let convs = ops[1].iter().filter(|o| *o == "Conv").count();
             assert!(convs >= 16, "{name}: the flow's {convs} Convs");
             // Every node is in a part; Constants may be in more than one.
             let all = ops.iter().map(Vec::len).sum::<usize>();
             assert!(all >= op_types(&model).len());
         }
+    }
+
+    #[test]
+    fn how_far_each_part_sees_is_read_from_its_convolutions() {
+        let model = voice("vi_VN-test-tiny.onnx");
+        let fields = fields(&model).unwrap();
+        let graph = fields.iter().find(|f| f.number == MODEL_GRAPH).unwrap();
+        let graph = Graph::parse(graph.bytes().unwrap()).unwrap();
+        let links = Links::of(&graph);
+        let decoder = graph.decoder(&links).unwrap();
+        let flow = graph.flow(&links, &decoder).unwrap();
+        let (head, tail) = graph.halves(&links, &decoder).unwrap();
+        // By hand, from the attributes (piper's medium architecture): the
+        // flow's 16 convolutions of kernel 5, 2 frames each; the head's
+        // conv_pre (3 frames), its upsampling by 8 (11 of its output's
+        // samples, 1.375 frames) and its longest resblock (9 + 36 samples
+        // at 8 a frame); the tail's the same at 64 and 256 samples a frame,
+        // and conv_post's 3 samples.
+        let sees = |piece: &Piece| graph.fits(piece).unwrap();
+        assert_eq!(sees(&flow), (32.0, 1));
+        assert_eq!(sees(&head), (3.0 + 11.0 / 8.0 + 45.0 / 8.0, 8));
+        let tail_sees = 11.0 / 64.0 + 45.0 / 64.0 + 5.0 / 256.0 + 45.0 / 256.0 + 3.0 / 256.0;
+        assert_eq!(sees(&tail), (tail_sees, 256));
+        assert_eq!(sees(&decoder), (10.0 + tail_sees, 256));
+    }
+
+    #[test]
+    fn a_part_that_sees_further_than_its_margin_is_not_cut() {
+        let model = voice("vi_VN-test-tiny.onnx");
+        let with = |part: &'static str, margin: usize| {
+            let mut margins = MARGINS;
+            margins.iter_mut().find(|(n, _)| *n == part).unwrap().1 = margin;
+            split_with(&model, &margins)
+        };
+        let layout = |part, margin| with(part, margin).unwrap().layout();
+        assert_eq!(layout("decoder-tail", 1), LAYOUTS[1]);
+        assert_eq!(layout("decoder-head", 9), LAYOUTS[1]);
+        assert_eq!(layout("flow", 31), LAYOUTS[2]);
+        let whole = with("decoder", 11).unwrap_err();
+        assert_eq!(whole, "the decoder sees 11.1 frames each way, more than 11");
+        // What the tail is given whole is cut out of the whole decoder.
+        let parts = with("decoder-tail", 1).unwrap();
+        let decoder = parts.part("decoder").unwrap();
+        assert_eq!(names(decoder, GRAPH_OUTPUT), ["output"]);
+        assert_eq!(names(decoder, GRAPH_INPUT), ["/Mul_7_output_0"]);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! that run at frame rate (`split.rs`: the flow, then the decoder) run on a
 //! few frames at a time. Each part is given margins of context on each
 //! side of what the next part needs, and what it makes of the margins is
-//! thrown away, so that each window's samples equal the whole run's: the
-//! flow sees no further than [`super::split::FLOW_REACH`] frames and the
-//! decoder than about ten (the tests check the equality). How large the
+//! thrown away, so that each window's samples equal the whole run's: each
+//! part's margin is at least what it sees, read from its graph
+//! ([`super::split::margin`]; the tests check the equality). How large the
 //! windows are is the caller's [`Schedule`]: small at first when audio is
 //! wanted early, else as large as memory allows, so that the margins cost
 //! little.
@@ -15,20 +15,24 @@ use crate::error::{Error, Result};
 /// A tensor by name: its shape and its data.
 pub(super) type Named = (String, Vec<i64>, Vec<f32>);
 
-/// Frames of context decoded on each side of a window and dropped. The
-/// decoder of a Piper voice sees 10.1 frames each way; with 12, windowed and
-/// whole decoding of the medium voice differ by 1 LSB on 0.08 % of samples
-/// and never by more (BENCHMARKS.md, Windows).
-pub const MARGIN: usize = 12;
 /// Frames of the first window when audio is wanted early (256 samples
 /// each on Piper voices).
 pub const FIRST_WINDOW: usize = 16;
 /// How much larger each next window is.
 pub const GROWTH: usize = 4;
-/// Frames of the largest window: what bounds the memory of a long sentence.
-/// The CLI peaked at 211 MB on a 483-id sentence of the medium voice with
-/// 256, 281 MB with 512 and 418 MB with 1,024 (BENCHMARKS.md, Windows).
-pub const MAX_WINDOW: usize = 256;
+/// Frames of the largest window of the last part (the decoder's tail, which
+/// makes most of the samples): what bounds the memory of a long sentence.
+/// The CLI peaked at 161 MB on a 483-id sentence of the medium voice with
+/// 128 (a short sentence: 132 MB), 196 MB with 256; smaller windows cost
+/// more margins (BENCHMARKS.md, Windows).
+pub const MAX_WINDOW: usize = 128;
+/// Frames the parts before the last run on at least: they keep what they
+/// made for the windows after, so that their margins (the flow's 32
+/// frames, the decoder head's 12) are paid once every this many frames.
+/// They cost little memory (the CLI: 158, 161 and 167 MB at 483 ids with
+/// 512, 1,024 and 2,048), and with 2,048 a 1,000-id sentence in file
+/// windows took no more time than the whole graph (BENCHMARKS.md, Windows).
+pub const AHEAD: usize = 2048;
 
 /// How a sentence is cut into windows. Each cut runs the decoder's margins
 /// twice, and the flow's once every few windows (BENCHMARKS.md, Windows),
@@ -59,6 +63,8 @@ enum Inner<'v> {
         margins: Vec<usize>,
         held: Vec<Option<Held>>,
         next: usize,
+        /// The next window is a stream's first.
+        first: bool,
         window: usize,
         /// Samples per frame, known after the first window.
         hop: Option<usize>,
@@ -89,6 +95,7 @@ impl<'v> Decoding<'v> {
             }
         };
         let margins = voice.margins();
+        let first = schedule == Schedule::Early;
         Ok(Self {
             inner: Inner::Windows {
                 voice,
@@ -97,6 +104,7 @@ impl<'v> Decoding<'v> {
                 held: margins.iter().map(|_| None).collect(),
                 margins,
                 next: 0,
+                first,
                 window: match schedule {
                     Schedule::Early => FIRST_WINDOW,
                     Schedule::Whole => MAX_WINDOW,
@@ -142,6 +150,7 @@ impl Iterator for Decoding<'_> {
             margins,
             held,
             next,
+            first,
             window,
             hop,
         } = &mut self.inner
@@ -161,7 +170,12 @@ impl Iterator for Decoding<'_> {
             frames: *frames,
             margins,
             held,
-            ahead: ahead(*window, start == 0 && *window == FIRST_WINDOW),
+            // Only what the first window of a stream needs: its time is the
+            // wait for the first audio.
+            ahead: match std::mem::take(first) {
+                true => 0,
+                false => AHEAD,
+            },
         };
         let made = run.outputs(margins.len() - 1, start, end);
         *next = end;
@@ -181,20 +195,8 @@ impl Iterator for Decoding<'_> {
     }
 }
 
-/// Frames the flow runs on at least for a window of `window` frames: that
-/// window and three more of the next size with the decoder's margins, so
-/// that its own margins are paid once every four windows. Only what the
-/// first window of a stream needs, when it is `first`: its time is the
-/// wait for the first audio.
-fn ahead(window: usize, first: bool) -> usize {
-    match first {
-        true => 0,
-        false => window + 3 * (window * GROWTH).min(MAX_WINDOW) + 2 * MARGIN,
-    }
-}
-
 /// What a stage before the last made for frames `low..high`, kept for the
-/// windows after: such a stage runs ahead of the decoder ([`ahead`]).
+/// windows after: such a stage runs ahead of the last ([`AHEAD`]).
 struct Held {
     low: usize,
     high: usize,
@@ -233,7 +235,12 @@ impl Run<'_> {
             );
         }
         let span = match keeps {
-            true => (low + self.ahead).max(high).min(self.frames),
+            // A short rest would pay the stage's margins for little: it is
+            // made now.
+            true => match (low + self.ahead).max(high) {
+                span if span + self.ahead / 2 >= self.frames => self.frames,
+                span => span,
+            },
             false => high,
         };
         let margin = self.margins[k];
