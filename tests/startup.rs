@@ -110,7 +110,10 @@ fn the_first_load_caches_the_optimised_model_and_later_loads_use_it() {
     assert_eq!(sandbox.listing(), entries, "one entry, no staging left");
     assert_eq!(entries.len(), 1);
     let entry = &entries[0];
-    assert_eq!(files_of(entry), ["model.onnx", "model.onnx.data", "source"]);
+    assert_eq!(
+        files_of(entry),
+        ["format", "model.onnx", "model.onnx.data", "source"]
+    );
     assert_eq!(
         fs::read(entry.join("source")).unwrap(),
         fs::canonicalize(sandbox.model())
@@ -142,7 +145,17 @@ fn a_split_voice_caches_its_four_parts_and_repairs_a_damaged_one() {
     let sandbox = Sandbox::new();
     let reference = sandbox.speak(sandbox.split_vtts().env("VTTS_MODEL_CACHE", "0"));
     assert!(sandbox.entries().is_empty());
+    // An entry an older vtts made of this voice's first half (no format
+    // recorded): never read again, so removed.
+    let models = sandbox.cache().join("vtts/models");
+    let older = models.join("0123456789abcdef0123456789abcdef01234567");
+    fs::create_dir_all(&older).unwrap();
+    let source = fs::canonicalize(sandbox.model()).unwrap();
+    fs::write(older.join("source"), source.as_os_str().as_encoded_bytes()).unwrap();
+    fs::write(older.join("part"), "encoder").unwrap();
+    fs::write(older.join("model.onnx"), "an old half").unwrap();
     assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
+    assert!(!older.exists(), "an older vtts's entry is removed");
     let entries = sandbox.entries();
     assert_eq!(
         entries.len(),
@@ -154,7 +167,7 @@ fn a_split_voice_caches_its_four_parts_and_repairs_a_damaged_one() {
         .map(|entry| {
             assert_eq!(
                 files_of(entry),
-                ["model.onnx", "model.onnx.data", "part", "source"]
+                ["format", "model.onnx", "model.onnx.data", "part", "source"]
             );
             fs::read_to_string(entry.join("part")).unwrap()
         })

@@ -44,6 +44,9 @@ const WEIGHTS_FILE: &str = "model.onnx.data";
 /// Records which model an entry was made from, so that a newer entry for the
 /// same file can replace it.
 const SOURCE_FILE: &str = "source";
+/// Records the [`FORMAT`] that made an entry, so that a newer vtts removes
+/// the entries of an older one (whose keys it never makes again).
+const FORMAT_FILE: &str = "format";
 
 /// One model's (or one part's) place in the cache.
 pub struct Entry {
@@ -156,14 +159,16 @@ impl Entry {
         let staging = StagingDir::create(&self.dir).ok()?;
         let source = self.source.as_os_str().as_bytes();
         fs::write(staging.path().join(SOURCE_FILE), source).ok()?;
+        fs::write(staging.path().join(FORMAT_FILE), FORMAT).ok()?;
         if !self.part.is_empty() {
             fs::write(staging.path().join(PART_FILE), self.part).ok()?;
         }
         Some(staging)
     }
 
-    /// Removes entries made from this model before it changed, entries whose
-    /// model is gone, and what loads that died left ([`crate::fs::sweep`]).
+    /// Removes entries made from this model before it changed or by an older
+    /// vtts, entries whose model is gone, and what loads that died left
+    /// ([`crate::fs::sweep`]).
     fn remove_stale(&self) {
         let Some(root) = self.dir.parent() else {
             return;
@@ -184,7 +189,8 @@ impl Entry {
             };
             let source = PathBuf::from(std::ffi::OsStr::from_bytes(&source));
             let part = fs::read(dir.join(PART_FILE)).unwrap_or_default();
-            let same = source == self.source && part == self.part.as_bytes();
+            let older = fs::read(dir.join(FORMAT_FILE)).unwrap_or_default() != FORMAT.as_bytes();
+            let same = source == self.source && (part == self.part.as_bytes() || older);
             if same || !source.exists() {
                 let _ = fs::remove_dir_all(&dir);
             }
