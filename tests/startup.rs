@@ -154,8 +154,17 @@ fn a_split_voice_caches_its_four_parts_and_repairs_a_damaged_one() {
     fs::write(older.join("source"), source.as_os_str().as_encoded_bytes()).unwrap();
     fs::write(older.join("part"), "encoder").unwrap();
     fs::write(older.join("model.onnx"), "an old half").unwrap();
+    // And one a newer vtts made: left to it.
+    let newer = models.join("fedcba9876543210fedcba9876543210fedcba98");
+    fs::create_dir_all(&newer).unwrap();
+    for file in ["source", "part", "model.onnx"] {
+        fs::copy(older.join(file), newer.join(file)).unwrap();
+    }
+    fs::write(newer.join("format"), "vtts-optimized-model-9999").unwrap();
     assert_eq!(sandbox.speak(&mut sandbox.split_vtts()), reference);
     assert!(!older.exists(), "an older vtts's entry is removed");
+    assert!(newer.exists(), "a newer vtts's entry is kept");
+    fs::remove_dir_all(&newer).unwrap();
     let entries = sandbox.entries();
     assert_eq!(
         entries.len(),

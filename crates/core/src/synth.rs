@@ -20,8 +20,9 @@ use crate::voice::{Decoding, Schedule, Voice};
 /// the measurements behind the number.
 pub const MAX_PHONEMES_PER_RUN: f32 = 120.0;
 
-/// The same for a voice decoded in windows, whose decoder holds one window
-/// at a time: only the encoder's activations grow with the sentence. About
+/// The same for a voice decoded in windows, whose decoder's tail holds one
+/// window at a time and its flow and head at most 1.5 × `AHEAD` frames
+/// (`voice/windows.rs`): only the encoder's activations grow with the sentence. About
 /// 1,000 ids and 30 s of speech; the longest sentence of the benchmark's
 /// 50 KB of mixed text has 241 phonemes. It bounds the memory and the time
 /// of a sentence written without any full stop.

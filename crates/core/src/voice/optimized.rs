@@ -45,7 +45,8 @@ const WEIGHTS_FILE: &str = "model.onnx.data";
 /// same file can replace it.
 const SOURCE_FILE: &str = "source";
 /// Records the [`FORMAT`] that made an entry, so that a newer vtts removes
-/// the entries of an older one (whose keys it never makes again).
+/// the entries of an older one (whose keys it never makes again; entries
+/// from before this file count as older).
 const FORMAT_FILE: &str = "format";
 
 /// One model's (or one part's) place in the cache.
@@ -167,8 +168,8 @@ impl Entry {
     }
 
     /// Removes entries made from this model before it changed or by an older
-    /// vtts, entries whose model is gone, and what loads that died left
-    /// ([`crate::fs::sweep`]).
+    /// vtts ([`FORMAT_FILE`]), entries whose model is gone, and what loads
+    /// that died left ([`crate::fs::sweep`]).
     fn remove_stale(&self) {
         let Some(root) = self.dir.parent() else {
             return;
@@ -189,13 +190,24 @@ impl Entry {
             };
             let source = PathBuf::from(std::ffi::OsStr::from_bytes(&source));
             let part = fs::read(dir.join(PART_FILE)).unwrap_or_default();
-            let older = fs::read(dir.join(FORMAT_FILE)).unwrap_or_default() != FORMAT.as_bytes();
+            // A newer vtts's entries are left to it (two may share a cache).
+            let format = fs::read(dir.join(FORMAT_FILE)).unwrap_or_default();
+            let older = version(&format) < version(FORMAT.as_bytes());
             let same = source == self.source && (part == self.part.as_bytes() || older);
             if same || !source.exists() {
                 let _ = fs::remove_dir_all(&dir);
             }
         }
     }
+}
+
+/// The number at the end of a [`FORMAT`] (0 for none).
+fn version(format: &[u8]) -> u64 {
+    let digits = format.rsplit(|&b| b == b'-').next().unwrap_or_default();
+    std::str::from_utf8(digits)
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Names an entry: the voice and the library that optimises it.

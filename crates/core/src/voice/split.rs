@@ -5,12 +5,12 @@
 //! sentence's phonemes, stretches their outputs to frames and adds the noise
 //! (`z_p`, [1, channels, frames]); then the *flow* (coupling layers of
 //! dilated convolutions) and the HiFi-GAN *decoder* run at frame rate and
-//! see only a few frames around each frame. So the graph is cut in three:
+//! see only a few frames around each frame. So the graph is cut in four:
 //! the *sentence* part, once per sentence, whose outputs are `z_p`, the
 //! frame mask and what the speaker adds; the *flow*, from those to the
 //! masked latent `z * y_mask`; and the *decoder*, from the latent (and the
-//! speaker's conditioning) to the audio. The decoder is cut once more, after
-//! its first upsampling: its *head* sees about ten frames each way but
+//! speaker's conditioning) to the audio, itself cut after its first
+//! upsampling: its *head* sees about ten frames each way but
 //! costs little, its *tail* makes most of the samples and sees about one
 //! frame. The windowed parts then run on windows of frames with margins of
 //! context ([`margin`]).
@@ -215,6 +215,7 @@ const NODE_ATTRIBUTE: u32 = 5;
 const NODE_DOMAIN: u32 = 7;
 const ATTRIBUTE_NAME: u32 = 1;
 const ATTRIBUTE_INT: u32 = 3;
+const ATTRIBUTE_STRING: u32 = 4;
 const ATTRIBUTE_INTS: u32 = 8;
 const TENSOR_DIMS: u32 = 1;
 const TENSOR_NAME: u32 = 8;
@@ -327,6 +328,31 @@ fn int_attribute(attribute: &[u8], name: &str, number: u32) -> Option<u64> {
     named.then_some(value)
 }
 
+/// All the `ints` of an AttributeProto named `name`, packed or not.
+fn ints_attribute(attribute: &[u8], name: &str) -> Option<Vec<u64>> {
+    let fields = fields(attribute)?;
+    if !fields
+        .iter()
+        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some(name))
+    {
+        return None;
+    }
+    let mut ints = Vec::new();
+    for f in fields.iter().filter(|f| f.number == ATTRIBUTE_INTS) {
+        match f.value {
+            Value::Varint(v) => ints.push(v),
+            Value::Bytes(packed) => {
+                let mut at = 0;
+                while at < packed.len() {
+                    ints.push(varint(packed, &mut at)?);
+                }
+            }
+            Value::Fixed => return None,
+        }
+    }
+    Some(ints)
+}
+
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
@@ -354,10 +380,14 @@ struct Node<'a> {
     raw: &'a [u8],
     op_type: &'a str,
     /// The first values of its `dilations` and `strides` (1 when it has
-    /// none) and of its `pads` (0), saturated: a 1-D convolution's.
+    /// none), saturated: a 1-D convolution's.
     dilation: usize,
     stride: usize,
-    pad: usize,
+    /// Its `pads` at the start and the end (0 when it has none), and its
+    /// `output_padding`; whether it has an `auto_pad` (other than NOTSET).
+    pads: (usize, usize),
+    output_padding: usize,
+    auto_pad: bool,
     /// Its `axis` attribute, if it has one.
     axis: Option<i64>,
     inputs: Vec<&'a str>,
@@ -469,7 +499,9 @@ impl<'a> Graph<'a> {
                         op_type: "",
                         dilation: 1,
                         stride: 1,
-                        pad: 0,
+                        pads: (0, 0),
+                        output_padding: 0,
+                        auto_pad: false,
                         axis: None,
                         inputs: Vec::new(),
                         outputs: Vec::new(),
@@ -489,9 +521,21 @@ impl<'a> Graph<'a> {
                                 if let Some(s) = int("strides", ATTRIBUTE_INTS) {
                                     node.stride = size(s);
                                 }
-                                if let Some(p) = int("pads", ATTRIBUTE_INTS) {
-                                    node.pad = size(p);
+                                if let Some(p) = ints_attribute(attribute, "pads") {
+                                    let at = |i: usize| p.get(i).map_or(0, |&v| size(v));
+                                    node.pads = (at(0), at(1));
                                 }
+                                if let Some(p) = int("output_padding", ATTRIBUTE_INTS) {
+                                    node.output_padding = size(p);
+                                }
+                                let named = fields(attribute)?;
+                                let is = |number, value| {
+                                    named
+                                        .iter()
+                                        .any(|f| f.number == number && f.string() == Some(value))
+                                };
+                                node.auto_pad |= is(ATTRIBUTE_NAME, "auto_pad")
+                                    && !is(ATTRIBUTE_STRING, "NOTSET");
                                 node.axis =
                                     int("axis", ATTRIBUTE_INT).map(|a| a as i64).or(node.axis);
                             }
@@ -762,8 +806,9 @@ impl<'a> Graph<'a> {
     /// How far `nodes` see along the frames on each side, on their longest
     /// path from `inputs` (at `rate` samples a frame) to `output`, and the
     /// samples a frame of `output` has. Err when a node is not one of
-    /// [`WINDOW_OPS`], or a convolution is not of a few taps, has pads
-    /// wider than its taps or (a Conv) strides.
+    /// [`WINDOW_OPS`], reads a tensor of the part made after it, or is a
+    /// convolution that is not of a few taps, has strides (a Conv), or
+    /// whose output is not exactly its input's frames (its pads).
     fn reach(
         &self,
         nodes: &HashSet<usize>,
@@ -777,11 +822,24 @@ impl<'a> Graph<'a> {
             inputs.iter().map(|&name| (name, (0.0, rate))).collect();
         let mut order: Vec<usize> = nodes.iter().copied().collect();
         order.sort_unstable();
+        let made: HashSet<&str> = order
+            .iter()
+            .flat_map(|&i| self.nodes[i].outputs.iter().copied())
+            .collect();
+        let mut done: HashSet<&str> = HashSet::new();
         for i in order {
             let node = &self.nodes[i];
             if !WINDOW_OPS.contains(&node.op_type) {
                 return Err(format!("holds a {:?}", node.op_type));
             }
+            if let Some(early) = node
+                .inputs
+                .iter()
+                .find(|&&input| made.contains(input) && !done.contains(input))
+            {
+                return Err(format!("reads {early:?} before it is made"));
+            }
+            done.extend(node.outputs.iter().copied());
             if matches!(node.op_type, "Concat" | "Split") && node.axis != Some(1) {
                 return Err(format!(
                     "has a {} that is not along the channels",
@@ -805,11 +863,27 @@ impl<'a> Graph<'a> {
                         }
                     };
                     let taps = (kernel - 1).saturating_mul(node.dilation);
-                    if node.pad > taps || node.stride == 0 {
-                        return Err("has a convolution padded wider than its taps".into());
+                    let (start, end) = node.pads;
+                    // A Conv gives as many samples as it is given, a
+                    // ConvTranspose `stride` times as many: else its windows
+                    // would not line up with the frames.
+                    let pads = start.checked_add(end);
+                    let exact = match node.op_type {
+                        "Conv" => pads == Some(taps),
+                        _ => {
+                            pads.and_then(|p| {
+                                taps.saturating_add(1 + node.output_padding.min(64))
+                                    .checked_sub(p)
+                            }) == Some(node.stride)
+                        }
+                    };
+                    if !exact || node.auto_pad || start > taps || node.stride == 0 {
+                        return Err(
+                            "has a convolution whose output is not its input's frames".into()
+                        );
                     }
                     // Samples seen each way, of the input's rate.
-                    let side = node.pad.max(taps - node.pad) as f64;
+                    let side = start.max(taps - start) as f64;
                     match node.op_type {
                         "Conv" if node.stride != 1 => {
                             return Err("has a Conv with strides".into());

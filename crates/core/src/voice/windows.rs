@@ -21,7 +21,8 @@ pub const FIRST_WINDOW: usize = 16;
 /// How much larger each next window is.
 pub const GROWTH: usize = 4;
 /// Frames of the largest window of the last part (the decoder's tail, which
-/// makes most of the samples): what bounds the memory of a long sentence.
+/// makes most of the samples): with [`AHEAD`], what bounds the memory of a
+/// long sentence.
 /// The CLI peaked at 161 MB on a 483-id sentence of the medium voice with
 /// 128 (a short sentence: 132 MB), 196 MB with 256; smaller windows cost
 /// more margins (BENCHMARKS.md, Windows).
@@ -32,11 +33,21 @@ pub const MAX_WINDOW: usize = 128;
 /// They cost little memory (the CLI: 158, 161 and 167 MB at 483 ids with
 /// 512, 1,024 and 2,048), and with 2,048 a 1,000-id sentence in file
 /// windows took no more time than the whole graph (BENCHMARKS.md, Windows).
+/// A stream runs ahead by at most [`AHEAD_OF_PLAYED`] times the frames it
+/// has given out, so that no window waits for more than the audio before
+/// it lasts.
 pub const AHEAD: usize = 2048;
+/// See [`AHEAD`]: a frame plays for 11.6 ms at 22,050 Hz, and the flow and
+/// the head make one in about 0.15 ms on 2 cores, so 16 leaves a machine
+/// five times slower in time. With a whole [`AHEAD`] after the first
+/// window, a 1,000-id sentence's second window would come about 400 ms
+/// after the first, which plays for 186 ms.
+pub const AHEAD_OF_PLAYED: usize = 16;
 
-/// How a sentence is cut into windows. Each cut runs the decoder's margins
-/// twice, and the flow's once every few windows (BENCHMARKS.md, Windows),
-/// so audio that is wanted early pays for it with a little more work.
+/// How a sentence is cut into windows. Each cut runs the tail's margins
+/// twice, and the flow's and the head's once every [`AHEAD`] frames
+/// (BENCHMARKS.md, Windows), so audio that is wanted early pays for it
+/// with a little more work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schedule {
     /// The first audio as soon as it can be: a small first window, each
@@ -63,8 +74,7 @@ enum Inner<'v> {
         margins: Vec<usize>,
         held: Vec<Option<Held>>,
         next: usize,
-        /// The next window is a stream's first.
-        first: bool,
+        schedule: Schedule,
         window: usize,
         /// Samples per frame, known after the first window.
         hop: Option<usize>,
@@ -95,7 +105,6 @@ impl<'v> Decoding<'v> {
             }
         };
         let margins = voice.margins();
-        let first = schedule == Schedule::Early;
         Ok(Self {
             inner: Inner::Windows {
                 voice,
@@ -104,7 +113,7 @@ impl<'v> Decoding<'v> {
                 held: margins.iter().map(|_| None).collect(),
                 margins,
                 next: 0,
-                first,
+                schedule,
                 window: match schedule {
                     Schedule::Early => FIRST_WINDOW,
                     Schedule::Whole => MAX_WINDOW,
@@ -150,7 +159,7 @@ impl Iterator for Decoding<'_> {
             margins,
             held,
             next,
-            first,
+            schedule,
             window,
             hop,
         } = &mut self.inner
@@ -170,11 +179,12 @@ impl Iterator for Decoding<'_> {
             frames: *frames,
             margins,
             held,
-            // Only what the first window of a stream needs: its time is the
-            // wait for the first audio.
-            ahead: match std::mem::take(first) {
-                true => 0,
-                false => AHEAD,
+            // A stream's first window makes only what it needs (its time is
+            // the wait for the first audio); the next ones no more than can be
+            // made while the audio before them plays.
+            ahead: match schedule {
+                Schedule::Early => (start * AHEAD_OF_PLAYED).min(AHEAD),
+                Schedule::Whole => AHEAD,
             },
         };
         let made = run.outputs(margins.len() - 1, start, end);
