@@ -312,45 +312,40 @@ fn fields(bytes: &[u8]) -> Option<Vec<Field<'_>>> {
     Some(out)
 }
 
-/// The value of an AttributeProto named `name`: its `i` ([`ATTRIBUTE_INT`])
-/// or the first of its `ints` ([`ATTRIBUTE_INTS`]).
-fn int_attribute(attribute: &[u8], name: &str, number: u32) -> Option<u64> {
-    let fields = fields(attribute)?;
-    let named = fields
-        .iter()
-        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some(name));
-    let first = fields.iter().find(|f| f.number == number)?;
-    let value = match first.value {
-        Value::Varint(v) => v,
-        Value::Bytes(packed) => varint(packed, &mut 0)?,
-        Value::Fixed => return None,
-    };
-    named.then_some(value)
+/// An AttributeProto, as far as the split reads it: its name, its `i`, its
+/// `ints` (packed or not) and its `s`.
+struct Attribute<'a> {
+    name: &'a str,
+    int: Option<u64>,
+    ints: Vec<u64>,
+    string: Option<&'a str>,
 }
 
-/// All the `ints` of an AttributeProto named `name`, packed or not.
-fn ints_attribute(attribute: &[u8], name: &str) -> Option<Vec<u64>> {
-    let fields = fields(attribute)?;
-    if !fields
-        .iter()
-        .any(|f| f.number == ATTRIBUTE_NAME && f.string() == Some(name))
-    {
-        return None;
-    }
-    let mut ints = Vec::new();
-    for f in fields.iter().filter(|f| f.number == ATTRIBUTE_INTS) {
-        match f.value {
-            Value::Varint(v) => ints.push(v),
-            Value::Bytes(packed) => {
-                let mut at = 0;
-                while at < packed.len() {
-                    ints.push(varint(packed, &mut at)?);
+impl<'a> Attribute<'a> {
+    fn parse(bytes: &'a [u8]) -> Option<Self> {
+        let mut attribute = Attribute {
+            name: "",
+            int: None,
+            ints: Vec::new(),
+            string: None,
+        };
+        for f in fields(bytes)? {
+            match (f.number, f.value) {
+                (ATTRIBUTE_NAME, _) => attribute.name = f.string()?,
+                (ATTRIBUTE_INT, Value::Varint(v)) => attribute.int = Some(v),
+                (ATTRIBUTE_STRING, _) => attribute.string = f.string(),
+                (ATTRIBUTE_INTS, Value::Varint(v)) => attribute.ints.push(v),
+                (ATTRIBUTE_INTS, Value::Bytes(packed)) => {
+                    let mut at = 0;
+                    while at < packed.len() {
+                        attribute.ints.push(varint(packed, &mut at)?);
+                    }
                 }
+                _ => {}
             }
-            Value::Fixed => return None,
         }
+        Some(attribute)
     }
-    Some(ints)
 }
 
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -512,32 +507,22 @@ impl<'a> Graph<'a> {
                             NODE_OUTPUT => node.outputs.push(f.string()?),
                             NODE_OP_TYPE => node.op_type = f.string()?,
                             NODE_ATTRIBUTE => {
-                                let attribute = f.bytes()?;
-                                let int = |name, number| int_attribute(attribute, name, number);
+                                let attribute = Attribute::parse(f.bytes()?)?;
                                 let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
-                                if let Some(d) = int("dilations", ATTRIBUTE_INTS) {
-                                    node.dilation = size(d);
+                                let int = |i: usize| attribute.ints.get(i).map_or(0, |&v| size(v));
+                                match attribute.name {
+                                    "dilations" if !attribute.ints.is_empty() => {
+                                        node.dilation = int(0)
+                                    }
+                                    "strides" if !attribute.ints.is_empty() => node.stride = int(0),
+                                    "pads" => node.pads = (int(0), int(1)),
+                                    "output_padding" => node.output_padding = int(0),
+                                    "auto_pad" => {
+                                        node.auto_pad = attribute.string != Some("NOTSET")
+                                    }
+                                    "axis" => node.axis = attribute.int.map(|a| a as i64),
+                                    _ => {}
                                 }
-                                if let Some(s) = int("strides", ATTRIBUTE_INTS) {
-                                    node.stride = size(s);
-                                }
-                                if let Some(p) = ints_attribute(attribute, "pads") {
-                                    let at = |i: usize| p.get(i).map_or(0, |&v| size(v));
-                                    node.pads = (at(0), at(1));
-                                }
-                                if let Some(p) = int("output_padding", ATTRIBUTE_INTS) {
-                                    node.output_padding = size(p);
-                                }
-                                let named = fields(attribute)?;
-                                let is = |number, value| {
-                                    named
-                                        .iter()
-                                        .any(|f| f.number == number && f.string() == Some(value))
-                                };
-                                node.auto_pad |= is(ATTRIBUTE_NAME, "auto_pad")
-                                    && !is(ATTRIBUTE_STRING, "NOTSET");
-                                node.axis =
-                                    int("axis", ATTRIBUTE_INT).map(|a| a as i64).or(node.axis);
                             }
                             // A node of another domain (a contrib op) is
                             // copied as it is, but never taken for the cut.
