@@ -525,8 +525,7 @@ fn split_engine(
     configure_with: &dyn Fn(SessionBuilder, Option<usize>) -> ort::Result<SessionBuilder>,
     pool: &dyn Fn(&Opener) -> Result<Pool>,
 ) -> std::result::Result<Engine, Option<String>> {
-    let cached = |part: &'static str| {
-        let entry = optimized::Entry::for_part(model, identity, part)?;
+    let cached = |entry: &optimized::Entry| {
         pool(&|threads| {
             entry
                 .cached_session(environment, &|b| configure_with(b, threads))
@@ -534,16 +533,21 @@ fn split_engine(
         })
         .ok()
     };
-    let saved = |part: &'static str| {
-        optimized::Entry::for_part(model, identity, part).is_some_and(|e| e.is_saved())
-    };
-    let from_cache = split::LAYOUTS
-        .iter()
-        .find(|layout| layout.iter().all(|&part| saved(part)))
-        .and_then(|layout| {
-            let pools: Option<Vec<Pool>> = layout.iter().map(|part| cached(part)).collect();
-            pools.map(|pools| (layout.to_vec(), pools))
-        });
+    // The first layout whose parts are all saved, opened from the cache.
+    let saved = split::LAYOUTS.iter().find_map(|layout| {
+        let entries = layout
+            .iter()
+            .map(|part| optimized::Entry::for_part(model, identity, part))
+            .collect::<Option<Vec<_>>>()?;
+        entries
+            .iter()
+            .all(optimized::Entry::is_saved)
+            .then_some((layout, entries))
+    });
+    let from_cache = saved.and_then(|(layout, entries)| {
+        let pools: Option<Vec<Pool>> = entries.iter().map(cached).collect();
+        pools.map(|pools| (layout.to_vec(), pools))
+    });
     let (layout, pools) = match from_cache {
         Some(found) => found,
         None => {

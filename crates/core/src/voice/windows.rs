@@ -255,14 +255,16 @@ impl Run<'_> {
         };
         let margin = self.margins[k];
         let (from, to) = (low.saturating_sub(margin), (span + margin).min(self.frames));
-        let previous = match k {
+        let mut previous = match k {
             0 => Vec::new(),
             _ => self.outputs(k - 1, from, to)?.0,
         };
         let mut inputs = Vec::new();
         for name in self.voice.stage_inputs(k) {
-            if let Some((_, shape, data)) = previous.iter().find(|t| &t.0 == name) {
-                inputs.push((name.as_str(), shape.clone(), data.clone()));
+            // What the stage before made is moved, not copied: it is read once.
+            if let Some(at) = previous.iter().position(|t| &t.0 == name) {
+                let (_, shape, data) = previous.swap_remove(at);
+                inputs.push((name.as_str(), shape, data));
                 continue;
             }
             let (_, shape, data) = self.tensors.iter().find(|t| &t.0 == name).ok_or_else(|| {
